@@ -1,0 +1,112 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { heartbeat } from '@temporalio/activity';
+import { detectHost } from '../config/host-profile';
+import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupRow, type Rollup } from '../domain/rollups';
+
+const ROLLUP_COLUMNS = Object.keys(rollupRow('', emptyAccumulator())).filter((k) => k !== 'key');
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { cell, csvLine } from '../io/csv-writer';
+import { jobOutputDir } from '../io/paths';
+import type { Reconciliation, RunRef } from '../workflows/types';
+import { readSecurityIndex } from './discover';
+import type { JobManifest } from './job';
+import { loadPlan } from './run-context';
+import type { SplitManifest } from './shard';
+
+export interface MergeInput {
+  run: RunRef;
+  startedAt: string;
+  /** Failed jobs as the workflows saw them (capped); jobs without a manifest are listed as failed too. */
+  failures: { job: string; error: string }[];
+  skipped: number;
+}
+
+export interface MergeResult {
+  summaryFile: string;
+  jobs: number;
+  done: number;
+  failed: number;
+  empty: number;
+  orders: number;
+  reconciliation: Reconciliation;
+  bytesRead: number;
+}
+
+const add = (a: Reconciliation, b: Reconciliation): Reconciliation =>
+  ({ read: a.read + b.read, kept: a.kept + b.kept, filtered: a.filtered + b.filtered, rejected: a.rejected + b.rejected });
+const zero = (): Reconciliation => ({ read: 0, kept: 0, filtered: 0, rejected: 0 });
+
+/**
+ * Merge: combines every committed job's partial rollup (never raw data) into the rollup levels and writes
+ * summary.json. Job status comes from disk (a manifest means done), so a re-merge after a partial rerun is
+ * exact whatever the workflows remember.
+ */
+export async function mergeRun(input: MergeInput): Promise<MergeResult> {
+  const { plan, paths } = await loadPlan(input.run);
+  const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
+  let rollup: Rollup = emptyRollup();
+  let done = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
+  const missing: string[] = [];
+  for (const { security } of jobsIndex.securities) {
+    const idx = await readSecurityIndex(paths.work, security);
+    for (const date of Object.keys(idx.dates)) {
+      jobs++;
+      const dir = jobOutputDir(paths, security, date);
+      let manifest: JobManifest;
+      let partialText: string;
+      try {
+        manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as JobManifest;
+        partialText = await readFile(path.join(dir, 'partial.json'), 'utf8');
+      } catch {
+        missing.push(`${security}/${date}`);
+        continue;
+      }
+      bytesRead += partialText.length;
+      rollup = mergeRollups(rollup, rollupFromJson(JSON.parse(partialText)));
+      done++;
+      orders += manifest.orders;
+      mismatch += manifest.dataQuality.filledQtyMismatch;
+      if (done % 200 === 0) heartbeat({ merged: done });
+    }
+  }
+  const names = plan.participants;
+  const files: string[] = [];
+  for (const level of LEVELS) {
+    const rows = levelRows(rollup, level);
+    // Every level is written, even without rows, so a run's file set never depends on its data.
+    const header = level === 'participant' ? ['key', 'participant_name', 'participant_type'] : ['key'];
+    let text = csvLine([...header, ...ROLLUP_COLUMNS]);
+    for (const r of rows) {
+      const extra = level === 'participant' ? [names[r.key]?.name ?? '', names[r.key]?.type ?? ''] : [];
+      text += csvLine([r.key, ...extra, ...ROLLUP_COLUMNS.map((c) => cell((r as unknown as Record<string, unknown>)[c]))]);
+    }
+    const file = path.join(paths.rollups, `${level}.csv`);
+    await writeFileAtomic(file, text);
+    files.push(path.relative(paths.out, file));
+  }
+  // Reconciliation of the whole run, from the split manifests: every row read is kept, filtered or rejected.
+  const byKind: Record<string, Reconciliation> = { orders: zero(), trades: zero(), nbbo: zero() };
+  for (const split of plan.splits) {
+    const m = JSON.parse(await readFile(path.join(paths.work, 'splits', `${split.id}.json`), 'utf8')) as SplitManifest;
+    byKind[m.kind] = add(byKind[m.kind], m.totals);
+  }
+  const rejectsFiles = await readdir(paths.rejects).catch(() => [] as string[]);
+  const known = new Set(input.failures.map((f) => f.job));
+  const failures = [...input.failures, ...missing.filter((j) => !known.has(j)).map((job) => ({ job, error: 'no committed output' }))];
+  const reconciliation = Object.values(byKind).reduce(add, zero());
+  const summary = {
+    run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
+    inputs: plan.files.map((f) => ({ kind: f.kind, path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha1HeadTail: f.headTailSha1 })),
+    warnings: plan.warnings,
+    jobs: { total: jobs, done: done - Math.min(done, input.skipped), skipped: Math.min(done, input.skipped), failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
+    orders,
+    reconciliation: { total: reconciliation, byKind },
+    dataQuality: { filledQtyMismatch: mismatch },
+    rollups: files,
+    rejects: rejectsFiles.map((f) => path.join('rejects', f)),
+    host: await detectHost(plan.config.processing),
+  };
+  await writeJsonAtomic(paths.summary, summary);
+  return { summaryFile: paths.summary, jobs, done, failed: failures.length, empty: jobsIndex.empty, orders, reconciliation, bytesRead };
+}

@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { ConfigError, parseConfig } from '../config/load';
+import type { RunConfig } from '../config/schema';
+import { packSplits } from '../domain/splits';
+import { writeJsonAtomic } from '../io/atomic';
+import { bindColumns, unknownMappedFields, type InputKind } from '../io/columns';
+import { InputError, readHeader } from '../io/csv-file';
+import { expandInputs, fingerprint } from '../io/inventory';
+import { runPaths } from '../io/paths';
+import { readParticipants } from '../io/reference';
+import type { PlanResult } from '../workflows/types';
+import { forgetPlan, type Plan, type PlanFile } from './run-context';
+
+/**
+ * Validates the config and every input header, fingerprints the inputs, and packs them into splits.
+ * Everything wrong is reported at once and is not retried: a person must fix it.
+ */
+export async function planRun(rawConfig: unknown): Promise<PlanResult> {
+  let config: RunConfig;
+  try {
+    config = parseConfig(rawConfig, 'workflow input');
+  } catch (e) {
+    if (e instanceof ConfigError) throw ApplicationFailure.nonRetryable(e.message, 'ConfigError', e.problems);
+    throw e;
+  }
+  const baseDir = config.baseDir ?? process.cwd();
+  const paths = runPaths(baseDir, config.output.dir, config.output.workDir, config.name);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const files: PlanFile[] = [];
+
+  for (const kind of ['orders', 'trades', 'nbbo'] as InputKind[]) {
+    const unknown = unknownMappedFields(kind, config.columns[kind]);
+    for (const u of unknown) problems.push(`columns.${kind}.${u}: not a field of ${kind} inputs`);
+    const patterns = config.inputs[kind];
+    if (!patterns) continue;
+    let list: string[];
+    try {
+      list = await expandInputs(patterns, baseDir, `inputs.${kind}`);
+    } catch (e) {
+      problems.push((e as Error).message);
+      continue;
+    }
+    for (const file of list) {
+      try {
+        const header = await readHeader(file);
+        if (header === null || header.length === 0) {
+          warnings.push(`${file}: empty file (no header), nothing to read`);
+          continue;
+        }
+        bindColumns(kind, header, config.columns[kind], file);
+        files.push({ index: files.length, kind, path: file, header, ...(await fingerprint(file)) });
+      } catch (e) {
+        problems.push(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`);
+      }
+    }
+  }
+  let participants: Plan['participants'] = {};
+  if (config.inputs.participants) {
+    try {
+      const list = await expandInputs(config.inputs.participants, baseDir, 'inputs.participants');
+      participants = await readParticipants(list);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `the run cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'InputError', problems);
+  }
+  // Large plain files are read whole for now: one split each (byte-range cutting comes with the ingest engine).
+  const splits = packSplits(files.map((f) => ({ index: f.index, kind: f.kind, size: f.size })), config.processing.splitBytes);
+  const plan: Plan = {
+    version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings,
+  };
+  await mkdir(paths.work, { recursive: true });
+  await writeJsonAtomic(paths.plan, plan);
+  const run = { name: config.name, work: paths.work, out: paths.out };
+  forgetPlan(run);
+  for (const w of warnings) log.warn(w);
+  return {
+    run,
+    splits: splits.length,
+    files: files.length,
+    bytes: files.reduce((s, f) => s + f.size, 0),
+    warnings: warnings.slice(0, 20),
+    concurrency: {
+      shard: config.processing.shardConcurrency,
+      security: config.processing.securityConcurrency,
+      job: config.processing.jobConcurrency,
+    },
+    retry: config.retry,
+  };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { RunConfig } from '../config/schema';
+import { InputError } from '../io/csv-file';
+import { runPaths, type RunPaths } from '../io/paths';
+import type { Split } from '../domain/splits';
+import type { Fingerprint } from '../io/inventory';
+import type { RunRef } from '../workflows/types';
+
+/** One input file of a plan. */
+export interface PlanFile extends Fingerprint {
+  index: number;
+  kind: 'orders' | 'trades' | 'nbbo';
+  path: string;
+  header: string[];
+}
+
+/** plan.json: written once by the plan activity, read by every other activity of the run. */
+export interface Plan {
+  version: 1;
+  config: RunConfig;
+  baseDir: string;
+  createdAt: string;
+  files: PlanFile[];
+  splits: Split[];
+  participants: Record<string, { name: string; type: string }>;
+  warnings: string[];
+}
+
+const cache = new Map<string, { plan: Plan; paths: RunPaths }>();
+
+export async function loadPlan(run: RunRef): Promise<{ plan: Plan; paths: RunPaths }> {
+  const file = path.join(run.work, 'plan.json');
+  const hit = cache.get(file);
+  if (hit) return hit;
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
+  } catch (e) {
+    throw ApplicationFailure.nonRetryable(`cannot read the run plan ${file}: ${(e as Error).message}`, 'PlanMissing');
+  }
+  const c = plan.config;
+  const entry = { plan, paths: runPaths(plan.baseDir, c.output.dir, c.output.workDir, c.name) };
+  cache.set(file, entry);
+  return entry;
+}
+
+/** Forgets cached plans (a new plan for the same run was written). */
+export function forgetPlan(run: RunRef): void {
+  cache.delete(path.join(run.work, 'plan.json'));
+}
+
+/** Input and config errors are not worth retrying: fail at once with the message a person can act on. */
+export function asNonRetryable(e: unknown): unknown {
+  if (e instanceof InputError) return ApplicationFailure.nonRetryable(e.message, 'InputError');
+  return e;
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { Client } from '@temporalio/client';
+import { detectHost } from '../config/host-profile';
+import { ConfigError, loadConfigFile } from '../config/load';
+import { generate } from '../generator/generate';
+import { logger } from '../worker/logger';
+import { createSweepflowWorker } from '../worker/worker';
+import { progressQuery, runWorkflowId } from '../workflows/shared';
+import { clientConnection, serviceSettings, workerConnection } from './connection';
+import { startDevServer } from './dev-server';
+import { runDemo } from './demo';
+import { progressLine, runPipeline } from './run';
+
+const program = new Command('sweepflow')
+  .description('ASX Centre Point order analytics, as a durable pipeline on Temporal')
+  .showHelpAfterError();
+
+function fail(e: unknown): never {
+  if (e instanceof ConfigError) {
+    process.stderr.write(e.message + '\n');
+    process.exit(2);
+  }
+  process.stderr.write(`sweepflow: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+
+program.command('run')
+  .description('run the pipeline for a config (embedded server and worker unless TEMPORAL_ADDRESS is set)')
+  .requiredOption('-c, --config <file>', 'run config (JSON)')
+  .option('--keep-server', 'leave the embedded Temporal server (and its UI) running afterwards')
+  .option('--no-worker', 'do not start an in-process worker (use workers started with `sweepflow worker`)')
+  .action(async (o: { config: string; keepServer?: boolean; worker: boolean }) => {
+    try {
+      const config = loadConfigFile(o.config);
+      const { result, uiUrl, workflowId } = await runPipeline(config, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false });
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      process.stdout.write(`workflow: ${workflowId}\noutput:   ${result.out}\n${uiUrl ? `ui:       ${uiUrl}\n` : ''}`);
+      process.exit(result.failed > 0 ? 3 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('server')
+  .description('start the embedded Temporal dev server (SQLite in .state/, UI on 8233) until Ctrl-C')
+  .option('--port <n>', 'gRPC port', '7233')
+  .option('--ui-port <n>', 'Web UI port', '8233')
+  .action(async (o: { port: string; uiPort: string }) => {
+    try {
+      const server = await startDevServer({ port: Number(o.port), uiPort: Number(o.uiPort) });
+      if (!server.started) process.stdout.write(`a server is already listening on ${server.address}\n`);
+      process.stdout.write(`temporal dev server: ${server.address}\nweb ui: ${server.uiUrl}\nCtrl-C stops it\n`);
+      const stop = (): void => { void server.stop().then(() => process.exit(0)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('worker')
+  .description('run a worker (sized from this host) until SIGINT/SIGTERM, then drain in-flight work')
+  .action(async () => {
+    try {
+      const settings = serviceSettings();
+      const { worker, profile } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace });
+      logger.info({ profile, address: settings.address, namespace: settings.namespace }, 'worker started');
+      await worker.run(); // the SDK runtime turns SIGINT/SIGTERM into a graceful shutdown
+      logger.info('worker stopped');
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('generate')
+  .description('write realistic ASX-format inputs and truth.json')
+  .addOption(new Option('--securities <n>', 'securities').default('3'))
+  .addOption(new Option('--dates <n>', 'trading dates').default('2'))
+  .addOption(new Option('--rows-per-job <n>', 'order event rows per (security, date)').default('2000'))
+  .addOption(new Option('--seed <n>', 'random seed').default('1'))
+  .addOption(new Option('--start-date <date>', 'first trading date').default('2024-09-30'))
+  .option('--gzip', 'write .csv.gz')
+  .option('--small-files', 'one file per (security, date) per kind')
+  .requiredOption('--out <dir>', 'output folder')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    try {
+      const t0 = Date.now();
+      const truth = await generate({
+        securities: Number(o.securities), dates: Number(o.dates), rowsPerJob: Number(o.rowsPerJob), seed: Number(o.seed),
+        out: String(o.out), startDate: String(o.startDate), gzip: Boolean(o.gzip), smallFiles: Boolean(o.smallFiles),
+      });
+      process.stdout.write(`generated ${Object.keys(truth.jobs).length} jobs, ${truth.totals.orderRows} order rows, ` +
+        `${truth.totals.tradeRows} trade rows in ${((Date.now() - t0) / 1000).toFixed(1)}s -> ${o.out}\n`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+const configCmd = program.command('config').description('inspect configs');
+configCmd.command('show')
+  .description('print the effective config (defaults and SWEEPFLOW_* overrides applied) and the host profile')
+  .requiredOption('-c, --config <file>', 'run config (JSON)')
+  .action(async (o: { config: string }) => {
+    try {
+      const config = loadConfigFile(o.config);
+      const host = await detectHost(config.processing);
+      process.stdout.write(JSON.stringify({ config, host }, null, 2) + '\n');
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('status')
+  .description('progress of a run (needs its server: TEMPORAL_ADDRESS or the embedded one)')
+  .argument('<run>', 'run name')
+  .action(async (run: string) => {
+    try {
+      const settings = serviceSettings();
+      const client = new Client({ connection: await clientConnection(settings), namespace: settings.namespace });
+      const handle = client.workflow.getHandle(runWorkflowId(run));
+      const desc = await handle.describe();
+      process.stdout.write(`${desc.workflowId}: ${desc.status.name}\n`);
+      try {
+        process.stdout.write(progressLine(await handle.query(progressQuery)) + '\n');
+      } catch {
+        // closed runs without a worker cannot answer queries
+      }
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('demo')
+  .description('generate sample data (once), run the pipeline on the embedded server, check it against truth.json')
+  .option('--keep-server', 'leave the embedded server and UI running')
+  .action(async (o: { keepServer?: boolean }) => {
+    try {
+      process.exit(await runDemo({ keepServer: o.keepServer }));
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('version').action(() => {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  process.stdout.write(`sweepflow ${pkg.version}\n`);
+});
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { RunConfig } from '../config/schema';
+import { createSweepflowWorker } from '../worker/worker';
+import { progressQuery, RunNameKey, runWorkflowId, TASK_QUEUE } from '../workflows/shared';
+import type { Progress, RunResult } from '../workflows/types';
+import { clientConnection, serviceSettings, workerConnection } from './connection';
+import { startDevServer, type DevServer } from './dev-server';
+
+export interface RunOptions {
+  /** Keep the embedded server running after the run (the UI stays up). @default false */
+  keepServer?: boolean;
+  /** Start an in-process worker even with TEMPORAL_ADDRESS. @default true without TEMPORAL_ADDRESS */
+  inProcessWorker?: boolean;
+  /** Progress lines on stderr. @default true */
+  progress?: boolean;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  uiUrl: string | null;
+  workflowId: string;
+}
+
+export function progressLine(p: Progress): string {
+  const j = p.jobs;
+  const secs = Math.max(1, (Date.now() - p.startedAt) / 1000);
+  const finished = j.done + j.skipped + j.failed;
+  const rate = finished / secs;
+  const eta = rate > 0 && j.total > finished ? ` eta ${Math.round((j.total - finished) / rate)}s` : '';
+  return `[${p.stage}] splits ${p.splits.done}/${p.splits.total}  jobs ${finished}/${j.total} ` +
+    `(done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})  rows ${p.rowsRead.toLocaleString('en')}` +
+    `  ${(p.bytes / 1e6).toFixed(1)} MB${eta}`;
+}
+
+/**
+ * Runs the pipeline for a config: connects to TEMPORAL_ADDRESS or starts the embedded dev server, runs an
+ * in-process worker when needed, starts (or attaches to) workflow `sweepflow-<name>`, prints progress and
+ * returns the result. Relative paths in the config are made absolute here, against the current folder.
+ */
+export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Promise<RunOutcome> {
+  const settings = serviceSettings();
+  let server: DevServer | null = null;
+  let worker: Worker | null = null;
+  let workerDone: Promise<void> | null = null;
+  try {
+    if (!settings.external) server = await startDevServer();
+    const connection = await clientConnection(settings);
+    const client = new Client({ connection, namespace: settings.namespace });
+    if (opts.inProcessWorker ?? !settings.external) {
+      const { worker: w } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace });
+      worker = w;
+      workerDone = w.run();
+    }
+    const input: RunConfig = { ...config, baseDir: path.resolve(config.baseDir ?? process.cwd()) };
+    const workflowId = runWorkflowId(config.name);
+    let handle;
+    try {
+      handle = await client.workflow.start('pipelineRun', {
+        taskQueue: TASK_QUEUE, workflowId, args: [input],
+        typedSearchAttributes: [{ key: RunNameKey, value: config.name }],
+        staticSummary: `sweepflow run ${config.name}`,
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      process.stderr.write(`run ${config.name} is already in progress (${workflowId}); following it\n`);
+      handle = client.workflow.getHandle(workflowId);
+    }
+    let timer: NodeJS.Timeout | null = null;
+    if (opts.progress ?? true) {
+      let last = '';
+      timer = setInterval(() => {
+        handle.query(progressQuery).then((p) => {
+          const line = progressLine(p);
+          if (line !== last) process.stderr.write(line + '\n');
+          last = line;
+        }).catch(() => undefined);
+      }, 1000);
+    }
+    try {
+      const result = (await handle.result()) as RunResult;
+      return { result, uiUrl: server?.uiUrl ?? null, workflowId };
+    } catch (e) {
+      if (e instanceof WorkflowFailedError) {
+        const cause = e.cause as Error | undefined;
+        throw new Error(`run ${config.name} failed: ${cause?.message ?? e.message}`);
+      }
+      throw e;
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  } finally {
+    if (worker) {
+      worker.shutdown();
+      await workerDone;
+    }
+    if (server && !opts.keepServer) await server.stop();
+  }
+}

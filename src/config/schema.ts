@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The run configuration: one JSON document, also the input of the `pipelineRun` workflow, so that a run
+ * can be started from the Temporal CLI with `--input-file config/sample.json`. Relative paths resolve
+ * against `baseDir`, or the worker's working directory when it is absent.
+ */
+
+const pathList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+const columnMap = z.record(z.string(), z.string().min(1));
+
+const timeOfDay = z.string().regex(/^\d{1,2}:\d{2}(:\d{2})?$/, 'expected HH:MM or HH:MM:SS (Sydney local time)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const slots = z.union([z.literal('auto'), z.number().int().positive()]);
+
+export const configSchema = z.strictObject({
+  /** Run name: the workflow id is `sweepflow-<name>`; output goes to `<output.dir>/<name>`. */
+  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+  /** Folder that relative input and output paths resolve against. @default the worker's working directory */
+  baseDir: z.string().optional(),
+  inputs: z.strictObject({
+    /** Order event log files, folders or globs (plain or .gz). */
+    orders: pathList,
+    /** Trade files (both sides of every execution). */
+    trades: pathList.optional(),
+    /** NBBO quote files. */
+    nbbo: pathList.optional(),
+    /** Participant reference (Id -> ParticipantName, ParticipantType). */
+    participants: pathList.optional(),
+    /** Security reference (Id -> Name, DecimalsInPrice). */
+    reference: pathList.optional(),
+  }),
+  /** Logical field -> raw header name, per input kind. @default each logical name is its own header */
+  columns: z.strictObject({
+    orders: columnMap.default({}),
+    trades: columnMap.default({}),
+    nbbo: columnMap.default({}),
+  }).default({ orders: {}, trades: {}, nbbo: {} }),
+  /** The job matrix: configured securities x dates, or `auto` (what the data holds). @default auto x auto */
+  jobs: z.strictObject({
+    securities: z.union([z.literal('auto'), z.array(z.string().min(1)).min(1)]).default('auto'),
+    dates: z.union([z.literal('auto'), z.array(isoDate).min(1)]).default('auto'),
+  }).default({ securities: 'auto', dates: 'auto' }),
+  filters: z.strictObject({
+    /** Bits of exchangeordertype that make a Centre Point order. @default 6464 (64|256|2048|4096) */
+    centrePointMask: z.number().int().positive().default(6464),
+    /** Bits that make a sweep. @default 2048 */
+    sweepMask: z.number().int().positive().default(2048),
+    /** Keep only these participant ids. @default null (all) */
+    participants: z.array(z.string().min(1)).min(1).nullable().default(null),
+    /** Keep orders arriving in [start, end) Sydney local time. @default null (all day) */
+    tradingHours: z.strictObject({ start: timeOfDay, end: timeOfDay }).nullable().default(null),
+  }).default({ centrePointMask: 6464, sweepMask: 2048, participants: null, tradingHours: null }),
+  thresholds: z.strictObject({
+    /** Fill ratio counted as a full fill for the sweep scenarios. @default 0.99 */
+    fullFillRatio: z.number().min(0).max(1).default(0.99),
+    /** Duration under which a full fill is immediate (s). @default 1.0 */
+    immediateSeconds: z.number().nonnegative().default(1.0),
+    /** Right-closed size bucket edges on final quantity. @default [1000, 5000, 10000, 50000] */
+    sizeEdges: z.array(z.number().int().positive()).default([1000, 5000, 10000, 50000])
+      .refine((e) => e.every((v, i) => i === 0 || v > e[i - 1]), 'edges must be strictly increasing'),
+    /** Largest share of rejected rows a file or job may have before it fails. @default 0.01 */
+    maxRejectShare: z.number().min(0).max(1).default(0.01),
+  }).default({ fullFillRatio: 0.99, immediateSeconds: 1.0, sizeEdges: [1000, 5000, 10000, 50000], maxRejectShare: 0.01 }),
+  output: z.strictObject({
+    /** Results: `<dir>/<name>/by_security/...`, `rollups/`, `summary.json`. @default "out" */
+    dir: z.string().min(1).default('out'),
+    /** Intermediate shards and plans: `<workDir>/<name>/`. @default "work" */
+    workDir: z.string().min(1).default('work'),
+  }).default({ dir: 'out', workDir: 'work' }),
+  processing: z.strictObject({
+    /** Host sizing preset; `auto` reads the host (cores, free memory). @default "auto" */
+    preset: z.enum(['auto', 'laptop', 'workstation', 'server']).default('auto'),
+    /** Concurrent activities per worker. @default "auto" (from the preset) */
+    activitySlots: slots.default('auto'),
+    /** Rows per ingest chunk. @default "auto" (from the preset) */
+    chunkRows: slots.default('auto'),
+    /** Target bytes per ingest split: large files are cut, small files packed. @default 268435456 (256 MiB) */
+    splitBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /** Shard activities in flight per run. @default 8 */
+    shardConcurrency: z.number().int().positive().max(500).default(8),
+    /** Job child workflows in flight per security workflow. @default 20 */
+    jobConcurrency: z.number().int().positive().max(500).default(20),
+    /** Security workflows in flight per run. @default 10 */
+    securityConcurrency: z.number().int().positive().max(500).default(10),
+  }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
+    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10 }),
+  retry: z.strictObject({
+    /** Attempts per activity before its job is recorded as failed. @default 3 */
+    maximumAttempts: z.number().int().positive().default(3),
+    /** First retry delay (s). @default 1 */
+    initialIntervalSeconds: z.number().positive().default(1),
+    /** @default 2 */
+    backoffCoefficient: z.number().min(1).default(2),
+    /** Largest retry delay (s). @default 30 */
+    maximumIntervalSeconds: z.number().positive().default(30),
+  }).default({ maximumAttempts: 3, initialIntervalSeconds: 1, backoffCoefficient: 2, maximumIntervalSeconds: 30 }),
+});
+
+/** The config as written in a file (defaults optional). */
+export type RunConfigInput = z.input<typeof configSchema>;
+/** The effective config: every default filled in. */
+export type RunConfig = z.output<typeof configSchema>;

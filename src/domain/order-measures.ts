@@ -1,0 +1,109 @@
+import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario, type ScenarioThresholds } from './classification';
+import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
+import { isSweep, type OrderTypeMasks } from './order-type';
+import type { OrderStates } from './order-states';
+import type { QuoteBook } from './quotes';
+import { sydneyDate, sydneyHour } from './sydney-time';
+import type { Mid, Side, TradeSide } from './types';
+
+export interface ClassificationSettings {
+  masks: OrderTypeMasks;
+  scenario: ScenarioThresholds;
+  sizeEdges: readonly number[];
+}
+
+/** Everything DOMAIN.md sections 7 and 8 say about one Centre Point order in one partition. */
+export interface OrderMeasures {
+  orderId: bigint;
+  security: string;
+  date: string;
+  participantId: string;
+  side: Side;
+  isSweep: boolean;
+  exchangeOrderType: number;
+  events: number;
+  arrivalTime: bigint;
+  finalTime: bigint;
+  /** The limit after any immediate execution (price of the post-arrival state); 0 = no limit. */
+  limitPrice: number;
+  arrivalQty: number;
+  postArrivalLeaves: number;
+  finalQty: number;
+  finalLeaves: number;
+  finalMatched: number;
+  filledQty: number;
+  numTrades: number;
+  notional: bigint;
+  minTradePrice: number | null;
+  maxTradePrice: number | null;
+  firstTradeTime: bigint | null;
+  lastTradeTime: bigint | null;
+  vwap: number | null;
+  fillRatio: number;
+  timeToFirstFillS: number | null;
+  durationS: number | null;
+  arrivalMid: Mid | null;
+  arrivalCostBps: number | null;
+  fillStatus: FillStatus;
+  scenario: Scenario | null;
+  sizeBucket: string;
+  hour: number;
+  /** Data-quality flag: trades' total differs from the final matched quantity. */
+  filledQtyMismatch: boolean;
+}
+
+export function measureOrder(
+  states: OrderStates,
+  trades: readonly TradeSide[],
+  book: QuoteBook | null,
+  settings: ClassificationSettings,
+): OrderMeasures {
+  const { arrival, postArrival, final } = states;
+  const ex = execution(trades);
+  let minPx: number | null = null, maxPx: number | null = null;
+  for (const t of trades) {
+    if (minPx === null || t.price < minPx) minPx = t.price;
+    if (maxPx === null || t.price > maxPx) maxPx = t.price;
+  }
+  const price = vwap(ex.notional, ex.filledQty);
+  const ratio = fillRatio(final.totalMatchedQuantity, final.quantity);
+  const duration = elapsedSeconds(arrival.timestamp, ex.lastTradeTime);
+  const mid = arrivalMid(states, book);
+  const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
+  return {
+    orderId: arrival.orderId,
+    security: arrival.security,
+    date: sydneyDate(arrival.timestamp),
+    participantId: arrival.participantId,
+    side: arrival.side,
+    isSweep: sweep,
+    exchangeOrderType: arrival.exchangeOrderType,
+    events: states.events,
+    arrivalTime: arrival.timestamp,
+    finalTime: final.timestamp,
+    limitPrice: postArrival.price,
+    arrivalQty: arrival.quantity,
+    postArrivalLeaves: postArrival.leavesQuantity,
+    finalQty: final.quantity,
+    finalLeaves: final.leavesQuantity,
+    finalMatched: final.totalMatchedQuantity,
+    filledQty: ex.filledQty,
+    numTrades: ex.numTrades,
+    notional: ex.notional,
+    minTradePrice: minPx,
+    maxTradePrice: maxPx,
+    firstTradeTime: ex.firstTradeTime,
+    lastTradeTime: ex.lastTradeTime,
+    vwap: price,
+    fillRatio: ratio,
+    timeToFirstFillS: elapsedSeconds(arrival.timestamp, ex.firstTradeTime),
+    durationS: duration,
+    arrivalMid: mid,
+    arrivalCostBps: arrivalCostBps(arrival.side, price, mid),
+    fillStatus: fillStatus(final.totalMatchedQuantity, final.leavesQuantity),
+    scenario: sweep ? sweepScenario(ratio, duration, settings.scenario) : null,
+    sizeBucket: sizeBucket(final.quantity, settings.sizeEdges),
+    hour: sydneyHour(arrival.timestamp),
+    filledQtyMismatch: filledQtyMismatch(ex.filledQty, final.totalMatchedQuantity),
+  };
+}

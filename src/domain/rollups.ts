@@ -1,0 +1,254 @@
+import { FILL_STATUSES, SCENARIOS, type FillStatus } from './classification';
+import type { OrderMeasures } from './order-measures';
+
+/**
+ * DOMAIN.md section 10. Every measure is held as exact integers (BigInt sums, fixed-point micro-units for
+ * the weighted basis-point means) or sets, so merging is associative and commutative bit for bit: float
+ * sums would depend on the order of addition.
+ */
+export interface Accumulator {
+  orders: number;
+  sweeps: number;
+  participants: Set<string>;
+  securities: Set<string>;
+  totalQty: bigint;
+  sumQtySq: bigint;
+  filledQty: bigint;
+  notional: bigint;
+  byStatus: Record<FillStatus, number>;
+  minPrice: number | null;
+  maxPrice: number | null;
+  /** Sum of arrival cost (bps) x filled quantity, in 1e-6 units, and its weight. */
+  costMicro: bigint;
+  costWeight: bigint;
+  simCandidates: number;
+  residualQty: bigint;
+  simFilledQty: bigint;
+  /** Sum of price improvement (bps) x simulated filled quantity, in 1e-6 units, and its weight. */
+  improvementMicro: bigint;
+  improvementWeight: bigint;
+}
+
+export const LEVELS = [
+  'global', 'security', 'date', 'security_date', 'participant', 'hour', 'size_bucket', 'fill_status',
+  'scenario', 'hourly_series', 'daily_series',
+] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** Level -> group key -> accumulator. */
+export type Rollup = Record<Level, Map<string, Accumulator>>;
+
+export function emptyAccumulator(): Accumulator {
+  return {
+    orders: 0, sweeps: 0, participants: new Set(), securities: new Set(), totalQty: 0n, sumQtySq: 0n,
+    filledQty: 0n, notional: 0n, byStatus: { FILLED: 0, PARTIAL: 0, UNFILLED: 0 }, minPrice: null,
+    maxPrice: null, costMicro: 0n, costWeight: 0n, simCandidates: 0, residualQty: 0n, simFilledQty: 0n,
+    improvementMicro: 0n, improvementWeight: 0n,
+  };
+}
+
+export function emptyRollup(): Rollup {
+  return Object.fromEntries(LEVELS.map((l) => [l, new Map()])) as Rollup;
+}
+
+/** A simulation outcome for one sweep candidate, as the rollups need it. */
+export interface CandidateOutcome {
+  residualQty: number;
+  simFilledQty: number;
+  priceImprovementBps: number | null;
+}
+
+function micro(x: number): bigint {
+  return BigInt(Math.round(x * 1e6));
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+function addOrder(acc: Accumulator, o: OrderMeasures, c: CandidateOutcome | undefined): void {
+  acc.orders += 1;
+  if (o.isSweep) acc.sweeps += 1;
+  acc.participants.add(o.participantId);
+  acc.securities.add(o.security);
+  const q = BigInt(o.finalQty);
+  acc.totalQty += q;
+  acc.sumQtySq += q * q;
+  acc.filledQty += BigInt(o.filledQty);
+  acc.notional += o.notional;
+  acc.byStatus[o.fillStatus] += 1;
+  acc.minPrice = minOf(acc.minPrice, o.minTradePrice);
+  acc.maxPrice = maxOf(acc.maxPrice, o.maxTradePrice);
+  if (o.arrivalCostBps !== null && o.filledQty > 0) {
+    acc.costMicro += micro(o.arrivalCostBps * o.filledQty);
+    acc.costWeight += BigInt(o.filledQty);
+  }
+  if (c) {
+    acc.simCandidates += 1;
+    acc.residualQty += BigInt(c.residualQty);
+    acc.simFilledQty += BigInt(c.simFilledQty);
+    if (c.priceImprovementBps !== null && c.simFilledQty > 0) {
+      acc.improvementMicro += micro(c.priceImprovementBps * c.simFilledQty);
+      acc.improvementWeight += BigInt(c.simFilledQty);
+    }
+  }
+}
+
+/** The group keys one order falls in, level by level. */
+export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
+  const hh = o.hour < 10 ? `0${o.hour}` : String(o.hour);
+  return {
+    global: 'all',
+    security: o.security,
+    date: o.date,
+    security_date: `${o.security}|${o.date}`,
+    participant: o.participantId,
+    hour: hh,
+    size_bucket: o.sizeBucket,
+    fill_status: o.fillStatus,
+    scenario: o.scenario,
+    hourly_series: `${o.date} ${hh}`,
+    daily_series: o.date,
+  };
+}
+
+/** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
+export function addToRollup(r: Rollup, o: OrderMeasures, c?: CandidateOutcome): void {
+  const keys = groupKeys(o);
+  for (const level of LEVELS) {
+    const key = keys[level];
+    if (key === null) continue;
+    let acc = r[level].get(key);
+    if (!acc) r[level].set(key, (acc = emptyAccumulator()));
+    addOrder(acc, o, c);
+  }
+}
+
+export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
+  const byStatus = { ...a.byStatus };
+  for (const s of FILL_STATUSES) byStatus[s] += b.byStatus[s];
+  return {
+    orders: a.orders + b.orders, sweeps: a.sweeps + b.sweeps,
+    participants: new Set([...a.participants, ...b.participants]),
+    securities: new Set([...a.securities, ...b.securities]),
+    totalQty: a.totalQty + b.totalQty, sumQtySq: a.sumQtySq + b.sumQtySq, filledQty: a.filledQty + b.filledQty,
+    notional: a.notional + b.notional, byStatus,
+    minPrice: minOf(a.minPrice, b.minPrice), maxPrice: maxOf(a.maxPrice, b.maxPrice),
+    costMicro: a.costMicro + b.costMicro, costWeight: a.costWeight + b.costWeight,
+    simCandidates: a.simCandidates + b.simCandidates, residualQty: a.residualQty + b.residualQty,
+    simFilledQty: a.simFilledQty + b.simFilledQty,
+    improvementMicro: a.improvementMicro + b.improvementMicro,
+    improvementWeight: a.improvementWeight + b.improvementWeight,
+  };
+}
+
+/** Merges b into a copy of a; neither input changes. Associative and commutative. */
+export function mergeRollups(a: Rollup, b: Rollup): Rollup {
+  const out = emptyRollup();
+  for (const level of LEVELS) {
+    for (const src of [a[level], b[level]]) {
+      for (const [key, acc] of src) {
+        const have = out[level].get(key);
+        out[level].set(key, have ? mergeAccumulators(have, acc) : mergeAccumulators(emptyAccumulator(), acc));
+      }
+    }
+  }
+  return out;
+}
+
+/** The figures an analyst reads, derived from an accumulator. */
+export interface RollupRow {
+  key: string;
+  orders: number;
+  sweeps: number;
+  participants: number;
+  securities: number;
+  total_qty: string;
+  filled_qty: string;
+  filled: number;
+  partial: number;
+  unfilled: number;
+  vwap: number | null;
+  mean_qty: number | null;
+  std_qty: number | null;
+  min_price: number | null;
+  max_price: number | null;
+  mean_arrival_cost_bps: number | null;
+  sim_candidates: number;
+  residual_qty: string;
+  sim_filled_qty: string;
+  mean_price_improvement_bps: number | null;
+}
+
+export function rollupRow(key: string, a: Accumulator): RollupRow {
+  const n = BigInt(a.orders);
+  let mean: number | null = null, std: number | null = null;
+  if (a.orders > 0) {
+    mean = Number(a.totalQty) / a.orders;
+    // Population variance from exact integer sums: (n*sumSq - sum^2) / n^2.
+    const num = n * a.sumQtySq - a.totalQty * a.totalQty;
+    std = Math.sqrt(Number(num) / Number(n * n));
+  }
+  return {
+    key, orders: a.orders, sweeps: a.sweeps, participants: a.participants.size, securities: a.securities.size,
+    total_qty: a.totalQty.toString(), filled_qty: a.filledQty.toString(),
+    filled: a.byStatus.FILLED, partial: a.byStatus.PARTIAL, unfilled: a.byStatus.UNFILLED,
+    vwap: a.filledQty > 0n ? Number(a.notional) / Number(a.filledQty) : null,
+    mean_qty: mean, std_qty: std, min_price: a.minPrice, max_price: a.maxPrice,
+    mean_arrival_cost_bps: a.costWeight > 0n ? Number(a.costMicro) / 1e6 / Number(a.costWeight) : null,
+    sim_candidates: a.simCandidates, residual_qty: a.residualQty.toString(), sim_filled_qty: a.simFilledQty.toString(),
+    mean_price_improvement_bps: a.improvementWeight > 0n ? Number(a.improvementMicro) / 1e6 / Number(a.improvementWeight) : null,
+  };
+}
+
+/** Rows of one level, sorted by key so output never depends on merge order. */
+export function levelRows(r: Rollup, level: Level): RollupRow[] {
+  return [...r[level].entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, a]) => rollupRow(k, a));
+}
+
+// JSON form of a rollup (job partial files): BigInts as decimal strings, sets as sorted arrays.
+type AccJson = Record<string, unknown>;
+
+export function rollupToJson(r: Rollup): Record<string, Record<string, AccJson>> {
+  const out: Record<string, Record<string, AccJson>> = {};
+  for (const level of LEVELS) {
+    const lv: Record<string, AccJson> = {};
+    for (const [key, a] of r[level]) {
+      lv[key] = {
+        ...a,
+        participants: [...a.participants].sort(), securities: [...a.securities].sort(),
+        totalQty: a.totalQty.toString(), sumQtySq: a.sumQtySq.toString(), filledQty: a.filledQty.toString(),
+        notional: a.notional.toString(), costMicro: a.costMicro.toString(), costWeight: a.costWeight.toString(),
+        residualQty: a.residualQty.toString(), simFilledQty: a.simFilledQty.toString(),
+        improvementMicro: a.improvementMicro.toString(), improvementWeight: a.improvementWeight.toString(),
+      };
+    }
+    out[level] = lv;
+  }
+  return out;
+}
+
+export function rollupFromJson(json: Record<string, Record<string, AccJson>>): Rollup {
+  const r = emptyRollup();
+  for (const level of LEVELS) {
+    for (const [key, j] of Object.entries(json[level] ?? {})) {
+      const big = (k: string): bigint => BigInt(j[k] as string);
+      r[level].set(key, {
+        orders: j.orders as number, sweeps: j.sweeps as number,
+        participants: new Set(j.participants as string[]), securities: new Set(j.securities as string[]),
+        totalQty: big('totalQty'), sumQtySq: big('sumQtySq'), filledQty: big('filledQty'), notional: big('notional'),
+        byStatus: j.byStatus as Record<FillStatus, number>,
+        minPrice: j.minPrice as number | null, maxPrice: j.maxPrice as number | null,
+        costMicro: big('costMicro'), costWeight: big('costWeight'), simCandidates: j.simCandidates as number,
+        residualQty: big('residualQty'), simFilledQty: big('simFilledQty'),
+        improvementMicro: big('improvementMicro'), improvementWeight: big('improvementWeight'),
+      });
+    }
+  }
+  return r;
+}
+
+export { SCENARIOS };

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Writes a file under a temporary name in the same folder, then renames it: readers never see half a file. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Replaces a folder by a fully written one: the old one (if any) is moved aside, the new one renamed in,
+ * the old one removed. A crash between the two renames leaves no folder, never a half one; the caller's
+ * manifest check then redoes the step.
+ */
+export async function replaceDirAtomic(stagingDir: string, finalDir: string): Promise<void> {
+  await mkdir(path.dirname(finalDir), { recursive: true });
+  const aside = `${finalDir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let moved = false;
+  try {
+    await rename(finalDir, aside);
+    moved = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await rename(stagingDir, finalDir);
+  if (moved) await rm(aside, { recursive: true, force: true });
+}

@@ -1,0 +1,129 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { CsvTokenizer } from './csv-tokenizer';
+
+/** An input error that names the file (and line when known). Not worth retrying. */
+export class InputError extends Error {
+  constructor(readonly file: string, message: string, readonly line?: number) {
+    super(line !== undefined ? `${file}:${line}: ${message}` : `${file}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+export async function isGzip(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Trimmed, lower-cased header names (some feeds start every field with a space). */
+export function normaliseHeader(fields: string[]): string[] {
+  return fields.map((f) => f.trim().toLowerCase());
+}
+
+export interface ReadOptions {
+  /** Byte range [start, end) of a plain file; start must be a record start (see splits). @default whole file */
+  start?: number;
+  end?: number;
+  /** Called with bytes consumed so far, about every 4 MiB. */
+  onProgress?: (bytes: number) => void;
+  highWaterMark?: number;
+}
+
+export interface ReadHandlers {
+  /** Header names, normalised. Called once, before any record (also for ranges starting past the header). */
+  onHeader(names: string[]): void;
+  onRecord(fields: string[], line: number, raw: () => string): void;
+  onMalformed(line: number, raw: string, reason: string): void;
+}
+
+/** Reads the header line of a file (plain or gzip). Returns null for an empty file. */
+export async function readHeader(file: string): Promise<string[] | null> {
+  let header: string[] | null = null;
+  const gz = await isGzip(file);
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
+  const source = gz ? stream.pipe(createGunzip()) : stream;
+  const tok = new CsvTokenizer((fields) => {
+    if (header === null) header = normaliseHeader(fields);
+  });
+  tok.onMalformed = () => undefined;
+  try {
+    for await (const chunk of source) {
+      tok.push(chunk as Buffer);
+      if (header) break;
+    }
+    if (!header) tok.end();
+  } catch (e) {
+    throw new InputError(file, gz ? `corrupt gzip: ${(e as Error).message}` : (e as Error).message);
+  } finally {
+    stream.destroy();
+  }
+  return header;
+}
+
+/**
+ * Streams the records of a file or of a byte range of a plain file. Line numbers are the file's own
+ * (a range knows its first line number from the split plan: `firstLine`).
+ */
+export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOptions & { firstLine?: number } = {}): Promise<void> {
+  const gz = await isGzip(file);
+  const start = opts.start ?? 0;
+  if (gz && start !== 0) throw new InputError(file, 'a gzip file cannot be read from a byte offset');
+  let headerSeen = false;
+  if (start > 0) {
+    const h = await readHeader(file);
+    if (h === null) throw new InputError(file, 'empty file');
+    handlers.onHeader(h);
+    headerSeen = true;
+  }
+  const firstLine = opts.firstLine ?? 1;
+  let tok: CsvTokenizer;
+  const onRecord = (fields: string[], line: number): void => {
+    const fileLine = line + firstLine - 1;
+    if (!headerSeen) {
+      headerSeen = true;
+      handlers.onHeader(normaliseHeader(fields));
+      return;
+    }
+    handlers.onRecord(fields, fileLine, () => tok.currentRaw());
+  };
+  tok = new CsvTokenizer(onRecord);
+  tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
+  const stream = createReadStream(file, {
+    highWaterMark: opts.highWaterMark ?? 1024 * 1024,
+    start,
+    end: opts.end !== undefined ? opts.end - 1 : undefined,
+  });
+  const source = gz ? stream.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : stream;
+  let bytes = 0, lastReport = 0;
+  try {
+    for await (const chunk of source) {
+      tok.push(chunk as Buffer);
+      if (opts.onProgress) {
+        bytes = gz ? stream.bytesRead : bytes + (chunk as Buffer).length;
+        if (bytes - lastReport >= 4 * 1024 * 1024) {
+          lastReport = bytes;
+          opts.onProgress(bytes);
+        }
+      }
+    }
+    tok.end();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (gz && (err.code?.startsWith('Z_') || /gzip|header|unexpected end/i.test(err.message))) {
+      throw new InputError(file, `corrupt gzip: ${err.message}`);
+    }
+    throw e;
+  } finally {
+    stream.destroy();
+  }
+  if (!headerSeen) handlers.onHeader([]);
+  opts.onProgress?.(gz ? stream.bytesRead : bytes);
+}

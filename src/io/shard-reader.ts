@@ -1,0 +1,39 @@
+import { quoteValue } from '../domain/quotes';
+import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
+import { readCsv } from './csv-file';
+
+/**
+ * Reads the normalised shard files written by the shard step (columns fixed by domain/ingest-rules) back
+ * into typed records. The rows were validated when sharded, so parsing here is direct.
+ */
+async function readRows(files: readonly string[], onRow: (f: string[]) => void): Promise<void> {
+  for (const file of files) {
+    await readCsv(file, {
+      onHeader: () => undefined,
+      onRecord: (f) => onRow(f),
+      onMalformed: (line, _raw, reason) => {
+        throw new Error(`${file}:${line}: shard file is damaged (${reason}); delete the run's work folder and rerun`);
+      },
+    });
+  }
+}
+
+export async function readOrderEvents(files: readonly string[], onEvent: (e: OrderEvent) => void): Promise<void> {
+  await readRows(files, (f) => onEvent({
+    orderId: BigInt(f[0]), timestamp: BigInt(f[1]), sequence: f[2] === '' ? null : BigInt(f[2]), fileOrder: Number(f[3]),
+    security: f[4], side: Number(f[5]) as Side, price: Number(f[6]), quantity: Number(f[7]), leavesQuantity: Number(f[8]),
+    totalMatchedQuantity: Number(f[9]), exchangeOrderType: Number(f[10]), participantId: f[11],
+    nationalBid: quoteValue(f[12]), nationalOffer: quoteValue(f[13]), timeValidity: f[14] === '' ? null : f[14],
+  }));
+}
+
+export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void): Promise<void> {
+  await readRows(files, (f) => onTrade({
+    orderId: BigInt(f[0]), tradeTime: BigInt(f[1]), security: f[2], price: Number(f[3]), quantity: Number(f[4]),
+    side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]),
+  }));
+}
+
+export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void): Promise<void> {
+  await readRows(files, (f) => onQuote({ timestamp: BigInt(f[0]), security: f[1], bid: quoteValue(f[2]), offer: quoteValue(f[3]) }));
+}

@@ -1,0 +1,40 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import * as activities from '../activities';
+import { detectHost, type HostProfile } from '../config/host-profile';
+import { configSchema } from '../config/schema';
+import { TASK_QUEUE } from '../workflows/shared';
+
+export interface SweepflowWorkerOptions {
+  connection: NativeConnection;
+  /** @default "default" */
+  namespace?: string;
+  /** @default "sweepflow" */
+  taskQueue?: string;
+  /** Host sizing; detected from this host when absent. */
+  profile?: HostProfile;
+  /** Seconds in-flight activities get to finish on shutdown before they are cancelled. @default 30 */
+  shutdownGraceSeconds?: number;
+  /** A prebuilt workflow bundle (faster start); the worker bundles src/workflows itself when absent. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/**
+ * The sweepflow worker: every workflow and activity on one task queue, with activity slots sized from the
+ * host profile (CPU-bound ingest: about one per core).
+ */
+export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promise<{ worker: Worker; profile: HostProfile }> {
+  const profile = opts.profile ?? (await detectHost(configSchema.shape.processing.parse(undefined)));
+  const slots = Number(process.env.SWEEPFLOW_ACTIVITY_SLOTS) || profile.activitySlots;
+  const worker = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    maxConcurrentActivityTaskExecutions: slots,
+    maxConcurrentWorkflowTaskExecutions: 40,
+    maxCachedWorkflows: 500,
+    shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
+  });
+  return { worker, profile: { ...profile, activitySlots: slots } };
+}

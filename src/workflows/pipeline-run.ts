@@ -1,0 +1,86 @@
+import { ApplicationFailure, executeChild, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { securityWorkflow } from './security';
+import { JobStatusKey, progressQuery, RunNameKey, SecurityKey } from './shared';
+import type { PlanResult, Progress, RunResult } from './types';
+import { failureMessage, inPool, retryPolicy } from './util';
+
+const planning = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigError', 'InputError'] },
+});
+
+/**
+ * A whole run: plan -> shard every split -> discover the job matrix -> one child per security (each
+ * fanning out to its dates) -> merge. The input is the plain JSON config, so the Temporal CLI can start it:
+ * `temporal workflow start --type pipelineRun --task-queue sweepflow --input-file config/sample.json`.
+ */
+export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
+  const startedAt = new Date().toISOString(); // workflow time: deterministic on replay
+  const progress: Progress = {
+    stage: 'planning', splits: { total: 0, done: 0 },
+    jobs: { total: 0, done: 0, skipped: 0, failed: 0, empty: 0 }, securities: { total: 0, done: 0 },
+    rowsRead: 0, bytes: 0, startedAt: Date.now(),
+  };
+  setHandler(progressQuery, () => progress);
+
+  const plan: PlanResult = await planning.planRun(config);
+  const { run } = plan;
+  if (!workflowInfo().typedSearchAttributes.get(RunNameKey)) upsertSearchAttributes([{ key: RunNameKey, value: run.name }]);
+  upsertSearchAttributes([{ key: JobStatusKey, value: 'running' }]);
+  const retry = retryPolicy(plan.retry);
+  const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '1 minute', retry });
+  const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+
+  progress.stage = 'sharding';
+  progress.splits.total = plan.splits;
+  const indexes = Array.from({ length: plan.splits }, (_, i) => i);
+  await inPool(indexes, plan.concurrency.shard, async (i) => {
+    const r = await work.shardSplit(run, i);
+    progress.splits.done++;
+    progress.rowsRead += r.read;
+    progress.bytes += r.bytes;
+  });
+
+  progress.stage = 'discovering';
+  const jobs = await work.discoverJobs(run);
+  progress.jobs.total = jobs.jobs;
+  progress.jobs.empty = jobs.empty;
+  progress.securities.total = jobs.securities.length;
+
+  progress.stage = 'jobs';
+  const failures: RunResult['failures'] = [];
+  let orders = 0;
+  const parentId = workflowInfo().workflowId;
+  await inPool(jobs.securities, plan.concurrency.security, async ({ security }) => {
+    try {
+      const r = await executeChild(securityWorkflow, {
+        workflowId: `${parentId}/${security}`,
+        args: [{ run, security, jobConcurrency: plan.concurrency.job, retry: plan.retry }],
+        typedSearchAttributes: [{ key: RunNameKey, value: run.name }, { key: SecurityKey, value: security }],
+      });
+      progress.jobs.done += r.done;
+      progress.jobs.skipped += r.skipped;
+      progress.jobs.failed += r.failed;
+      orders += r.orders;
+      for (const f of r.failures) if (failures.length < 1000) failures.push({ job: `${security}/${f.date}`, error: f.error });
+    } catch (e) {
+      // A security workflow does not fail on job failures; reaching here means it could not run at all.
+      failures.push({ job: `${security}/*`, error: failureMessage(e) });
+    }
+    progress.securities.done++;
+  });
+
+  progress.stage = 'merging';
+  const merged = await merging.mergeRun({ run, startedAt, failures, skipped: progress.jobs.skipped });
+  progress.stage = 'done';
+  upsertSearchAttributes([{ key: JobStatusKey, value: merged.failed > 0 ? 'completed_with_failures' : 'done' }]);
+  if (jobs.jobs === 0 && jobs.empty === 0) {
+    throw ApplicationFailure.nonRetryable(`run ${run.name}: the inputs hold no order rows, nothing to analyse`, 'NoJobs');
+  }
+  return {
+    name: run.name, out: run.out, jobs: merged.jobs, done: progress.jobs.done, skipped: progress.jobs.skipped,
+    failed: merged.failed, empty: merged.empty, orders: merged.orders || orders, reconciliation: merged.reconciliation,
+    failures: failures.slice(0, 100), summaryFile: merged.summaryFile,
+  };
+}

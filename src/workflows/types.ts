@@ -1,0 +1,124 @@
+/**
+ * Small, serialisable values that travel through Temporal payloads: references, counts and summaries only,
+ * never data rows (payloads must stay far below the 2 MB limit).
+ */
+
+/** Where a run lives; every activity finds its plan and files from here. */
+export interface RunRef {
+  name: string;
+  /** Absolute work folder of the run (plan, shards). */
+  work: string;
+  /** Absolute output folder of the run. */
+  out: string;
+}
+
+export interface RetrySettings {
+  maximumAttempts: number;
+  initialIntervalSeconds: number;
+  backoffCoefficient: number;
+  maximumIntervalSeconds: number;
+}
+
+export interface Concurrency {
+  shard: number;
+  security: number;
+  job: number;
+}
+
+export interface PlanResult {
+  run: RunRef;
+  splits: number;
+  files: number;
+  bytes: number;
+  /** First warnings (empty or header-only files...), capped. */
+  warnings: string[];
+  concurrency: Concurrency;
+  retry: RetrySettings;
+}
+
+export interface Reconciliation {
+  read: number;
+  kept: number;
+  filtered: number;
+  rejected: number;
+}
+
+export interface SplitResult extends Reconciliation {
+  splitId: string;
+  kind: string;
+  bytes: number;
+  /** Already committed by an earlier attempt or run: nothing redone. */
+  reused: boolean;
+}
+
+export interface SecurityJobs {
+  security: string;
+  jobs: number;
+}
+
+export interface DiscoverResult {
+  securities: SecurityJobs[];
+  jobs: number;
+  /** Configured (security, date) pairs without rows: reported, not failed. */
+  empty: number;
+}
+
+export type JobStatus = 'done' | 'skipped' | 'failed';
+
+export interface JobRef {
+  run: RunRef;
+  security: string;
+  date: string;
+}
+
+export interface IngestResult {
+  /** The job's manifest matches its inputs: nothing to do. */
+  skipped: boolean;
+  orders: number;
+  events: Reconciliation;
+}
+
+export interface JobResult {
+  security: string;
+  date: string;
+  status: JobStatus;
+  orders: number;
+  sweeps: number;
+  rowsRead: number;
+  error?: string;
+}
+
+export interface SecurityResult {
+  security: string;
+  done: number;
+  skipped: number;
+  failed: number;
+  orders: number;
+  rowsRead: number;
+  /** Failed jobs with their error, capped at 100 per security. */
+  failures: { date: string; error: string }[];
+}
+
+export interface RunResult {
+  name: string;
+  out: string;
+  jobs: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  empty: number;
+  orders: number;
+  reconciliation: Reconciliation;
+  failures: { job: string; error: string }[];
+  summaryFile: string;
+}
+
+export interface Progress {
+  stage: 'planning' | 'sharding' | 'discovering' | 'jobs' | 'merging' | 'done';
+  splits: { total: number; done: number };
+  jobs: { total: number; done: number; skipped: number; failed: number; empty: number };
+  securities: { total: number; done: number };
+  rowsRead: number;
+  bytes: number;
+  startedAt: number;
+}

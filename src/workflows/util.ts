@@ -1,0 +1,36 @@
+/** Runs fn over items with at most `limit` in flight. Deterministic: the workflow sandbox orders promises. */
+export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
+
+/** Error text of a failure chain, innermost cause last, for job failure lists. */
+export function failureMessage(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let depth = 0; cur && depth < 6; depth++) {
+    const err = cur as { message?: string; cause?: unknown };
+    if (err.message && !parts.includes(err.message)) parts.push(err.message);
+    cur = err.cause;
+  }
+  return parts.length > 0 ? parts[parts.length - 1] : String(e);
+}
+
+/** Activity retry policy from the config's retry settings (durations in ms). */
+export function retryPolicy(r: { maximumAttempts: number; initialIntervalSeconds: number; backoffCoefficient: number; maximumIntervalSeconds: number }): {
+  maximumAttempts: number; initialInterval: number; backoffCoefficient: number; maximumInterval: number; nonRetryableErrorTypes: string[];
+} {
+  return {
+    maximumAttempts: r.maximumAttempts,
+    initialInterval: r.initialIntervalSeconds * 1000,
+    backoffCoefficient: r.backoffCoefficient,
+    maximumInterval: r.maximumIntervalSeconds * 1000,
+    nonRetryableErrorTypes: ['ConfigError', 'InputError', 'RejectLimit'],
+  };
+}

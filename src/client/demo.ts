@@ -35,7 +35,7 @@ export async function runDemo(opts: { keepServer?: boolean }): Promise<number> {
     `  output:   ${result.out} (summary.json, rollups/, by_security/)`,
     `  workflow: ${workflowId}`,
     uiUrl && opts.keepServer ? `  web ui:   ${uiUrl}` :
-      `  web ui:   run \`npx sweepflow server\` (history is kept in .state/), then open http://127.0.0.1:8233`,
+      `  web ui:   run \`npm run sweepflow -- server\` (history is kept in .state/), then open http://127.0.0.1:8233`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -83,7 +83,6 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
     headerSeen = true;
   }
   const firstLine = opts.firstLine ?? 1;
-  let tok: CsvTokenizer;
   const onRecord = (fields: string[], line: number): void => {
     const fileLine = line + firstLine - 1;
     if (!headerSeen) {
@@ -93,7 +92,7 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
     }
     handlers.onRecord(fields, fileLine, () => tok.currentRaw());
   };
-  tok = new CsvTokenizer(onRecord);
+  const tok: CsvTokenizer = new CsvTokenizer(onRecord);
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
   const stream = createReadStream(file, {
     highWaterMark: opts.highWaterMark ?? 1024 * 1024,

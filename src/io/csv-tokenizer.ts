@@ -80,17 +80,26 @@ export class CsvTokenizer {
       const q = nextQuote;
       let newlinesInside = 0;
       if (q !== -1 && (nl === -1 || q < nl)) {
-        // Quotes in this record: walk quote by quote; a newline only ends the record outside quotes.
-        let inQuotes = false;
-        let i = pos;
+        // Quotes in this record. RFC 4180: a quote opens a quoted field only at a field's start, and inside
+        // one, "" is an escaped quote; a newline ends the record only outside quotes. A stray quote in an
+        // unquoted field does not open anything (the record is then reported malformed, not merged with the
+        // next lines).
+        let inQuotes = false, fieldStart = true, i = pos;
         nl = -1;
         while (i < len) {
           const c = buf[i];
-          if (c === QUOTE) inQuotes = !inQuotes;
-          else if (c === LF) {
-            if (!inQuotes) { nl = i; break; }
-            newlinesInside++;
+          if (inQuotes) {
+            if (c === QUOTE) {
+              if (i + 1 >= len && !final) return pos; // cannot tell "" from a closing quote yet
+              if (buf[i + 1] === QUOTE) { i += 2; continue; }
+              inQuotes = false;
+            } else if (c === LF) newlinesInside++;
+            i++;
+            continue;
           }
+          if (c === LF) { nl = i; break; }
+          if (c === QUOTE && fieldStart) inQuotes = true;
+          fieldStart = c === COMMA;
           i++;
         }
         if (nl === -1 && !final) return pos;

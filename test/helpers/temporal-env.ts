@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../src/client/dev-server';
+import { createSweepflowWorker } from '../../src/worker/worker';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const TEST_OUTPUT = path.join(ROOT, 'test-output');
+
+let runtimeInstalled = false;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
+
+export interface TestEnv {
+  server: DevServer;
+  client: Client;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  address: string;
+  /** A worker on its own task queue, running until teardown. */
+  startWorker(taskQueue: string): Promise<Worker>;
+  teardown(): Promise<void>;
+}
+
+let bundle: WorkflowBundleWithSourceMap | null = null;
+
+/**
+ * A real Temporal dev server started through the project's own code (scripts/ensure-temporal.sh finds or
+ * builds the CLI), in memory, on free ports, with the pipeline's search attributes registered.
+ */
+export async function startTestEnv(name: string, extraArgs: string[] = []): Promise<TestEnv> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  mkdirSync(TEST_OUTPUT, { recursive: true });
+  const port = await freePort();
+  const uiPort = await freePort();
+  const server = await startDevServer({ port, uiPort, dbFile: null, extraArgs, logFile: path.join(TEST_OUTPUT, `temporal-${name}.log`) });
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const workers: { worker: Worker; done: Promise<void> }[] = [];
+  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  return {
+    server, client, connection, nativeConnection, address: server.address,
+    async startWorker(taskQueue) {
+      const { worker } = await createSweepflowWorker({ connection: nativeConnection, taskQueue, workflowBundle: bundle!, shutdownGraceSeconds: 1 });
+      workers.push({ worker, done: worker.run() });
+      return worker;
+    },
+    async teardown() {
+      for (const w of workers) if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+      await Promise.allSettled(workers.map((w) => w.done));
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Polls until check() returns a value that is not undefined, or fails after timeoutMs. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

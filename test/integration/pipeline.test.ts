@@ -1,0 +1,85 @@
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { checkAgainstTruth } from '../../src/client/truth-check';
+import { generate, type Truth } from '../../src/generator/generate';
+import { RunNameKey } from '../../src/workflows/shared';
+import type { RunResult } from '../../src/workflows/types';
+import { eventually, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+
+const dir = path.join(TEST_OUTPUT, 'pipeline');
+const queue = 'it-pipeline';
+let env: TestEnv;
+let truth: Truth;
+
+function config(name: string): Record<string, unknown> {
+  return {
+    name, baseDir: dir,
+    inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo', participants: 'data/participants.csv' },
+    output: { dir: 'out', workDir: 'work' },
+    processing: { shardConcurrency: 2, jobConcurrency: 3, securityConcurrency: 2 },
+  };
+}
+
+beforeAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  truth = await generate({ securities: 3, dates: 2, rowsPerJob: 1500, seed: 7, out: path.join(dir, 'data') });
+  env = await startTestEnv('pipeline');
+  await env.startWorker(queue);
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('the pipeline on a real Temporal server', () => {
+  let first: RunResult;
+
+  it('runs every job of 3 securities x 2 dates and matches the generator truth job by job', async () => {
+    first = await env.client.workflow.execute('pipelineRun', {
+      taskQueue: queue, workflowId: 'sweepflow-it1', args: [config('it1')],
+      typedSearchAttributes: [{ key: RunNameKey, value: 'it1' }],
+    });
+    expect(first).toMatchObject({ name: 'it1', jobs: 6, done: 6, skipped: 0, failed: 0, empty: 0 });
+    const check = await checkAgainstTruth(first.out, truth);
+    expect(check.mismatches).toEqual([]);
+    expect(check.jobsChecked).toBe(6);
+    expect(first.orders).toBe(Object.values(truth.jobs).reduce((s, j) => s + j.centrePointOrders, 0));
+  });
+
+  it('reconciles every row read: kept + filtered + rejected, per run and per kind', () => {
+    const summary = JSON.parse(readFileSync(first.summaryFile, 'utf8'));
+    const { total, byKind } = summary.reconciliation;
+    expect(total.read).toBe(total.kept + total.filtered + total.rejected);
+    expect(byKind.orders.read).toBe(truth.totals.orderRows);
+    expect(byKind.trades.read).toBe(truth.totals.tradeRows);
+    expect(byKind.nbbo.read).toBe(truth.totals.quoteRows);
+    expect(total.rejected).toBe(0);
+    expect(summary.jobs).toMatchObject({ total: 6, failed: 0, failedJobs: [] });
+    expect(summary.rollups).toHaveLength(11);
+  });
+
+  it('shows the parent, one workflow per security and one child per job in the UI, findable by RunName', async () => {
+    const ids = await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of env.client.workflow.list({ query: 'RunName = "it1"' })) found.push(w.workflowId);
+      return found.length === 10 ? found.sort() : undefined;
+    }, 20_000, 'visibility of 10 workflows');
+    const jobs = Object.keys(truth.jobs).map((j) => `sweepflow-it1/${j}`);
+    const securities = truth.securities.map((s) => `sweepflow-it1/${s}`);
+    expect(ids).toEqual(['sweepflow-it1', ...securities, ...jobs].sort());
+    const done = await eventually(async () => {
+      let n = 0;
+      for await (const _ of env.client.workflow.list({ query: 'RunName = "it1" AND JobStatus = "done" AND TradeDate = "2024-09-30"' })) n++;
+      return n === 3 ? n : undefined;
+    }, 20_000, 'JobStatus search attribute');
+    expect(done).toBe(3);
+  });
+
+  it('a rerun over unchanged inputs redoes no job', async () => {
+    const again: RunResult = await env.client.workflow.execute('pipelineRun', {
+      taskQueue: queue, workflowId: 'sweepflow-it1', args: [config('it1')],
+    });
+    expect(again).toMatchObject({ jobs: 6, done: 0, skipped: 6, failed: 0 });
+    expect((await checkAgainstTruth(again.out, truth)).mismatches).toEqual([]);
+  });
+});

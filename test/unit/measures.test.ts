@@ -1,0 +1,116 @@
+import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from '../../src/domain/measures';
+import { measureOrder } from '../../src/domain/order-measures';
+import { orderStates } from '../../src/domain/order-states';
+import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
+import { DEFAULT_MASKS } from '../../src/domain/order-type';
+import { ev, trade } from '../helpers/events';
+
+const T = 1725494536001032398n;
+const settings = { masks: DEFAULT_MASKS, scenario: { fullFillRatio: 0.99, immediateSeconds: 1 }, sizeEdges: [1000, 5000, 10000, 50000] };
+
+describe('quotes', () => {
+  it.each([
+    ['-9223372036854775808', null], ['0', null], ['-5', null], ['', null], [' 3335 ', 3335], ['abc', null],
+  ])('quote value %p is %p', (raw, want) => expect(quoteValue(raw)).toBe(want));
+
+  it('keeps half-unit mids exact', () => {
+    const m = midOf(3335, 3336)!;
+    expect(m.twice).toBe(6671);
+    expect(midText(m)).toBe('3335.5');
+    expect(midText(midOf(3334, 3336)!)).toBe('3335');
+  });
+
+  it('treats one-sided and crossed quotes as no mid', () => {
+    expect(midOf(null, 3336)).toBeNull();
+    expect(midOf(3337, 3336)).toBeNull();
+    expect(midOf(3336, 3336)).toEqual({ twice: 6672 });
+  });
+
+  it('finds the latest valid NBBO quote at or before a time, skipping invalid ones', () => {
+    const book = new QuoteBook([
+      { timestamp: T - 100n, security: 's', bid: 100, offer: 102 },
+      { timestamp: T - 50n, security: 's', bid: null, offer: 110 },
+      { timestamp: T, security: 's', bid: 104, offer: 103 },
+      { timestamp: T + 1n, security: 's', bid: 200, offer: 202 },
+    ]);
+    expect(book.size).toBe(2);
+    expect(book.midAtOrBefore(T)).toEqual({ twice: 202 });
+    expect(book.midAtOrBefore(T - 100n)).toEqual({ twice: 202 });
+    expect(book.midAtOrBefore(T - 101n)).toBeNull();
+    expect(book.midAtOrBefore(T + 1n)).toEqual({ twice: 402 });
+  });
+});
+
+describe('per-order measures', () => {
+  it('sums trades exactly and measures times in BigInt', () => {
+    const ex = execution([trade({ t: T + 2_500_000_000n, qty: 300, price: 3335 }), trade({ t: T + 500_000_000n, qty: 100, price: 3337 })]);
+    expect(ex).toEqual({ filledQty: 400, numTrades: 2, notional: 1334200n, firstTradeTime: T + 500_000_000n, lastTradeTime: T + 2_500_000_000n });
+    expect(vwap(ex.notional, ex.filledQty)).toBe(3335.5);
+    expect(elapsedSeconds(T, ex.firstTradeTime)).toBe(0.5);
+    expect(elapsedSeconds(T, ex.lastTradeTime)).toBe(2.5);
+  });
+
+  it('has null VWAP and times without trades, and clamps negative elapsed time to 0', () => {
+    expect(vwap(0n, 0)).toBeNull();
+    expect(elapsedSeconds(T, null)).toBeNull();
+    expect(elapsedSeconds(T, T - 5n)).toBe(0);
+  });
+
+  it('fill ratio uses the final quantity, never the arrival quantity (amendments)', () => {
+    const s = orderStates([
+      ev({ t: T, sequence: 1n, quantity: 1000, leavesQuantity: 1000 }),
+      ev({ t: T + 1n, sequence: 2n, quantity: 500, leavesQuantity: 500 }),
+      ev({ t: T + 2n, sequence: 3n, quantity: 500, leavesQuantity: 0, totalMatchedQuantity: 500 }),
+    ]);
+    expect(fillRatio(s.final.totalMatchedQuantity, s.final.quantity)).toBe(1);
+    expect(fillRatio(0, 0)).toBe(0);
+  });
+
+  it('takes the arrival mid from the order when valid, else from the NBBO file, else null', () => {
+    const book = new QuoteBook([{ timestamp: T - 1n, security: 's', bid: 100, offer: 103 }]);
+    const own = orderStates([ev({ t: T, nationalBid: 3335, nationalOffer: 3336 })]);
+    const crossed = orderStates([ev({ t: T, nationalBid: 3337, nationalOffer: 3336 })]);
+    const none = orderStates([ev({ t: T })]);
+    expect(arrivalMid(own, book)).toEqual({ twice: 6671 });
+    expect(arrivalMid(crossed, book)).toEqual({ twice: 203 });
+    expect(arrivalMid(none, null)).toBeNull();
+    expect(arrivalMid(orderStates([ev({ t: T - 2n })]), book)).toBeNull();
+  });
+
+  it('signs arrival cost: positive when a buy pays above mid or a sell receives below it', () => {
+    expect(arrivalCostBps(1, 101, { twice: 200 })).toBeCloseTo(100, 10);
+    expect(arrivalCostBps(2, 99, { twice: 200 })).toBeCloseTo(100, 10);
+    expect(arrivalCostBps(2, 101, { twice: 200 })).toBeCloseTo(-100, 10);
+    expect(arrivalCostBps(1, null, { twice: 200 })).toBeNull();
+    expect(arrivalCostBps(1, 100, null)).toBeNull();
+  });
+
+  it('flags a mismatch between trades and the final matched quantity', () => {
+    expect(filledQtyMismatch(400, 400)).toBe(false);
+    expect(filledQtyMismatch(300, 400)).toBe(true);
+  });
+
+  it('measures a whole sweep: states, trades, mid, classes, hour, with the id kept exact', () => {
+    const id = 7904794000124134556n;
+    const s = orderStates([
+      ev({ orderId: id, t: T, sequence: 1n, exchangeOrderType: 2048, quantity: 6000, leavesQuantity: 6000, nationalBid: 3335, nationalOffer: 3336 }),
+      ev({ orderId: id, t: T, sequence: 2n, exchangeOrderType: 2048, quantity: 6000, leavesQuantity: 2000, totalMatchedQuantity: 4000, price: 3340 }),
+      ev({ orderId: id, t: T + 3_000_000_000n, sequence: 3n, exchangeOrderType: 2048, quantity: 6000, leavesQuantity: 0, totalMatchedQuantity: 6000 }),
+    ]);
+    const m = measureOrder(s, [trade({ t: T, qty: 4000, price: 3335 }), trade({ t: T + 3_000_000_000n, qty: 2000, price: 3336 })], null, settings);
+    expect(m.orderId).toBe(id);
+    expect(m.isSweep).toBe(true);
+    expect(m.limitPrice).toBe(3340);
+    expect(m.postArrivalLeaves).toBe(2000);
+    expect(m.fillStatus).toBe('FILLED');
+    expect(m.scenario).toBe('B_EVENTUAL_FULL');
+    expect(m.sizeBucket).toBe('5K-10K');
+    expect(m.date).toBe('2024-09-05');
+    expect(m.hour).toBe(10);
+    expect(m.vwap).toBeCloseTo(3335.3333333, 6);
+    expect(m.arrivalCostBps).toBeCloseTo(((3335.3333333333 - 3335.5) / 3335.5) * 1e4, 6);
+    expect(m.filledQtyMismatch).toBe(false);
+    expect(m.minTradePrice).toBe(3335);
+    expect(m.maxTradePrice).toBe(3336);
+  });
+});

@@ -1,0 +1,155 @@
+import { compareEvents, type OrderStates } from './order-states';
+import { midOf, type QuoteBook } from './quotes';
+import type { Mid, TradeSide } from './types';
+
+/**
+ * DOMAIN.md section 9: had the unexecuted remainder of each sweep rested in Centre Point, how much would
+ * later-arriving Centre Point liquidity have filled, at what price?
+ *
+ * One ledger per partition: every order's remaining quantity (its post-arrival leaves) is shared, so a sweep
+ * that served as liquidity for an earlier sweep enters as a candidate with what is left.
+ */
+
+export interface SimOrder {
+  states: OrderStates;
+  trades: readonly TradeSide[];
+  isSweep: boolean;
+}
+
+export interface SimMatch {
+  sweepId: bigint;
+  liquidityId: bigint;
+  /** Arrival time of the liquidity order: when the match would have happened. */
+  time: bigint;
+  quantity: number;
+  mid: Mid;
+}
+
+export interface SimCandidate {
+  sweepId: bigint;
+  side: 1 | 2;
+  arrivalTime: bigint;
+  windowEnd: bigint;
+  /** Post-arrival leaves: what rested after the immediate execution. */
+  residualQty: number;
+  simFilledQty: number;
+  simFillRatio: number;
+  /** Sum of mid x quantity, as twice-mids (exact). */
+  simNotionalTwice: bigint;
+  simVwap: number | null;
+  matches: number;
+  realQtyAfterArrival: number;
+  realNotionalAfterArrival: bigint;
+  realVwapAfterArrival: number | null;
+  priceImprovementBps: number | null;
+}
+
+export interface SimulationResult {
+  candidates: SimCandidate[];
+  matches: SimMatch[];
+  /** Liquidity visits skipped because no valid quote gave a mid. */
+  noQuote: number;
+  /** Liquidity visits skipped because the mid broke either order's limit. */
+  limitBlocked: number;
+}
+
+/** A fill-and-kill order (time validity 0, when the column exists) never rests, so it offers no liquidity. */
+export function isFillAndKill(o: OrderStates): boolean {
+  return o.arrival.timeValidity === '0';
+}
+
+/** End of a sweep's window: its last trade when it finished filled, else its final event. */
+export function windowEnd(o: SimOrder): bigint {
+  const { final } = o.states;
+  if (final.leavesQuantity === 0 && o.trades.length > 0) {
+    let last = o.trades[0].tradeTime;
+    for (const t of o.trades) if (t.tradeTime > last) last = t.tradeTime;
+    return last;
+  }
+  return final.timestamp;
+}
+
+/** Whether a price (as twice-mid) respects an order's limit (post-arrival price; 0 = no limit). */
+export function withinLimit(side: 1 | 2, limit: number, mid: Mid): boolean {
+  if (limit <= 0) return true;
+  return side === 1 ? mid.twice <= 2 * limit : mid.twice >= 2 * limit;
+}
+
+/** The mid at a liquidity order's arrival: its own national quotes if valid, else the NBBO file. */
+export function liquidityMid(o: OrderStates, book: QuoteBook | null): Mid | null {
+  return midOf(o.arrival.nationalBid, o.arrival.nationalOffer) ?? (book ? book.midAtOrBefore(o.arrival.timestamp) : null);
+}
+
+export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | null): SimulationResult {
+  const byArrival = [...orders].sort((a, b) => compareEvents(a.states.arrival, b.states.arrival));
+  const remaining = new Map<bigint, number>();
+  for (const o of byArrival) remaining.set(o.states.arrival.orderId, o.states.postArrival.leavesQuantity);
+  const liquidity: Record<1 | 2, SimOrder[]> = { 1: [], 2: [] };
+  for (const o of byArrival) if (!isFillAndKill(o.states)) liquidity[o.states.arrival.side].push(o);
+  const mids = new Map<bigint, Mid | null>();
+  const midFor = (o: SimOrder): Mid | null => {
+    const id = o.states.arrival.orderId;
+    if (!mids.has(id)) mids.set(id, liquidityMid(o.states, book));
+    return mids.get(id)!;
+  };
+
+  const result: SimulationResult = { candidates: [], matches: [], noQuote: 0, limitBlocked: 0 };
+  for (const c of byArrival) {
+    if (!c.isSweep || c.states.postArrival.leavesQuantity <= 0) continue;
+    const id = c.states.arrival.orderId;
+    const side = c.states.arrival.side;
+    const limit = c.states.postArrival.price;
+    const end = windowEnd(c);
+    const pool = liquidity[side === 1 ? 2 : 1];
+    // First liquidity order arriving strictly after the sweep, by (timestamp, sequence).
+    let lo = 0, hi = pool.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (compareEvents(pool[m].states.arrival, c.states.arrival) <= 0) lo = m + 1;
+      else hi = m;
+    }
+    let filled = 0, notionalTwice = 0n, matches = 0;
+    for (let i = lo; i < pool.length && (remaining.get(id) ?? 0) > 0; i++) {
+      const l = pool[i];
+      if (l.states.arrival.timestamp > end) break;
+      const lid = l.states.arrival.orderId;
+      if (lid === id) continue;
+      const avail = remaining.get(lid) ?? 0;
+      if (avail <= 0) continue;
+      const mid = midFor(l);
+      if (!mid) {
+        result.noQuote++;
+        continue;
+      }
+      if (!withinLimit(side, limit, mid) || !withinLimit(l.states.arrival.side, l.states.postArrival.price, mid)) {
+        result.limitBlocked++;
+        continue;
+      }
+      const q = Math.min(remaining.get(id)!, avail);
+      remaining.set(id, remaining.get(id)! - q);
+      remaining.set(lid, avail - q);
+      filled += q;
+      notionalTwice += BigInt(mid.twice) * BigInt(q);
+      matches++;
+      result.matches.push({ sweepId: id, liquidityId: lid, time: l.states.arrival.timestamp, quantity: q, mid });
+    }
+    let realQty = 0, realNotional = 0n;
+    for (const t of c.trades) {
+      if (t.tradeTime > c.states.arrival.timestamp) {
+        realQty += t.quantity;
+        realNotional += BigInt(t.price) * BigInt(t.quantity);
+      }
+    }
+    const residual = c.states.postArrival.leavesQuantity;
+    const simVwap = filled > 0 ? Number(notionalTwice) / 2 / filled : null;
+    const realVwap = realQty > 0 ? Number(realNotional) / realQty : null;
+    const s = side === 1 ? 1 : -1;
+    result.candidates.push({
+      sweepId: id, side, arrivalTime: c.states.arrival.timestamp, windowEnd: end, residualQty: residual,
+      simFilledQty: filled, simFillRatio: filled / residual, simNotionalTwice: notionalTwice, simVwap, matches,
+      realQtyAfterArrival: realQty, realNotionalAfterArrival: realNotional, realVwapAfterArrival: realVwap,
+      priceImprovementBps: simVwap !== null && realVwap !== null ? (s * (realVwap - simVwap) / realVwap) * 1e4 : null,
+    });
+  }
+  return result;
+}

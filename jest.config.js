@@ -1,10 +1,14 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+    // hyparquet(-writer) ship ES modules only; Node 20 requires them natively but Jest's loader cannot.
+    '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // Integration tests share one dev server per file and are slow to start; run files one at a time on 2 cores.
+  // Integration tests start a dev server each; on 2 cores run test files one at a time.
   maxWorkers: 1,
   testTimeout: 120000,
-  verbose: false,
 };

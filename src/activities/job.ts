@@ -7,13 +7,15 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../domain/order-measures';
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
 import { QuoteBook } from '../domain/quotes';
-import { addToRollup, emptyRollup, rollupToJson } from '../domain/rollups';
+import { addToRollup, emptyRollup, rollupToJson, type CandidateOutcome } from '../domain/rollups';
+import { isSweep } from '../domain/order-type';
+import { simulateSweeps } from '../domain/simulation';
 import { parseTimeOfDay, sydneyTimeOfDayMs, nanosToMillis } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
-import { csvLine } from '../io/csv-writer';
 import { readCsv } from '../io/csv-file';
-import { ORDER_HEADER, orderMeasuresFromRow, orderRowValues, parseStateLine, stateLine } from '../io/job-files';
+import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS, orderMeasuresFromRow, parseStateLine, stateLine, type OrderWithTrades } from '../io/job-files';
+import { writeTable } from '../io/tables';
 import { jobOutputDir, safeSegment } from '../io/paths';
 import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import type { IngestResult, JobRef, JobResult, Reconciliation } from '../workflows/types';
@@ -38,7 +40,8 @@ export interface JobManifest {
   /** Sum of joined trade quantities. */
   filledQty: number;
   dataQuality: { filledQtyMismatch: number };
-  durationsMs: { ingest: number; classify: number; aggregate: number };
+  simulation: { candidates: number; matches: number; noQuote: number; limitBlocked: number };
+  durationsMs: { ingest: number; classify: number; simulate: number; aggregate: number };
   files: string[];
 }
 
@@ -173,33 +176,52 @@ async function forEachLine(file: string, onLine: (line: string) => void): Promis
   for await (const line of rl) if (line) onLine(line);
 }
 
-/** Classify: per-order measures and classes (DOMAIN.md sections 7-8), written to orders.csv. */
+async function readStates(dir: string): Promise<OrderWithTrades[]> {
+  const out: OrderWithTrades[] = [];
+  await forEachLine(path.join(dir, 'states.jsonl'), (line) => out.push(parseStateLine(line)));
+  return out;
+}
+
+async function quoteBookOf(work: string, files: string[]): Promise<QuoteBook | null> {
+  const quotes: Quote[] = [];
+  await readQuotes(shardPaths(work, files), (q) => quotes.push(q));
+  return quotes.length > 0 ? new QuoteBook(quotes) : null;
+}
+
+/** Classify: per-order measures and classes (DOMAIN.md sections 7-8), written as the orders table. */
 export async function classifyJob(job: JobRef): Promise<{ orders: number; sweeps: number; ms: number }> {
   const t0 = Date.now();
   const { plan, paths } = await loadPlan(job.run);
   const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
-  const quotes: Quote[] = [];
-  await readQuotes(shardPaths(paths.work, inputs.nbbo.files), (q) => quotes.push(q));
-  const book = quotes.length > 0 ? new QuoteBook(quotes) : null;
+  const book = await quoteBookOf(paths.work, inputs.nbbo.files);
   const settings = settingsOf(plan);
   const dir = jobWorkDir(paths.work, job.security, job.date);
-  const rows: string[] = [csvLine(ORDER_HEADER)];
-  let orders = 0, sweeps = 0;
-  await forEachLine(path.join(dir, 'states.jsonl'), (line) => {
-    const o = parseStateLine(line);
-    const m = measureOrder(o.states, o.trades, book, settings);
-    rows.push(csvLine(orderRowValues(m)));
-    orders++;
-    if (m.isSweep) sweeps++;
-  });
-  const outDir = jobOutputDir(paths, job.security, job.date);
-  await writeFileAtomic(path.join(outDir, 'orders.csv'), rows.join(''));
-  const ms = Date.now() - t0;
-  await writeJsonAtomic(path.join(dir, 'classify.json'), { orders, sweeps, ms });
-  return { orders, sweeps, ms };
+  const measures = (await readStates(dir)).map((o) => measureOrder(o.states, o.trades, book, settings));
+  await writeTable(jobOutputDir(paths, job.security, job.date), 'orders', ORDER_COLUMNS, measures);
+  const result = { orders: measures.length, sweeps: measures.filter((m) => m.isSweep).length, ms: Date.now() - t0 };
+  await writeJsonAtomic(path.join(dir, 'classify.json'), result);
+  return result;
 }
 
-/** Reads a job's orders.csv back into measures. */
+/** Simulate: the dark-pool sweep simulation of the partition (DOMAIN.md section 9): matches and candidates. */
+export async function simulateJob(job: JobRef): Promise<{ candidates: number; matches: number; noQuote: number; limitBlocked: number; ms: number }> {
+  const t0 = Date.now();
+  const { plan, paths } = await loadPlan(job.run);
+  const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
+  const book = await quoteBookOf(paths.work, inputs.nbbo.files);
+  const masks = settingsOf(plan).masks;
+  const dir = jobWorkDir(paths.work, job.security, job.date);
+  const orders = (await readStates(dir)).map((o) => ({ ...o, isSweep: isSweep(o.states.arrival.exchangeOrderType, masks) }));
+  const sim = simulateSweeps(orders, book);
+  const outDir = jobOutputDir(paths, job.security, job.date);
+  await writeTable(outDir, 'candidates', CANDIDATE_COLUMNS, sim.candidates);
+  await writeTable(outDir, 'matches', MATCH_COLUMNS, sim.matches);
+  const result = { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked, ms: Date.now() - t0 };
+  await writeJsonAtomic(path.join(dir, 'simulate.json'), result);
+  return result;
+}
+
+/** Reads a job's orders table (CSV, plain or gzip) back into measures. */
 export async function readOrdersCsv(file: string, onOrder: (o: OrderMeasures) => void): Promise<void> {
   let col: Record<string, number> = {};
   await readCsv(file, {
@@ -217,12 +239,23 @@ export async function aggregateJob(job: JobRef): Promise<JobResult> {
   const outDir = jobOutputDir(paths, job.security, job.date);
   const ingest = JSON.parse(await readFile(path.join(dir, 'ingest.json'), 'utf8')) as IngestCounts;
   const classify = JSON.parse(await readFile(path.join(dir, 'classify.json'), 'utf8')) as { ms: number };
+  const simulate = JSON.parse(await readFile(path.join(dir, 'simulate.json'), 'utf8')) as { ms: number; candidates: number; matches: number; noQuote: number; limitBlocked: number };
+  const outcomes = new Map<string, CandidateOutcome>();
+  let col: Record<string, number> = {};
+  await readCsv(path.join(outDir, 'candidates.csv.gz'), {
+    onHeader: (h) => { col = Object.fromEntries(h.map((name, i) => [name, i])); },
+    onRecord: (f) => outcomes.set(f[col.sweep_id], {
+      residualQty: Number(f[col.residual_qty]), simFilledQty: Number(f[col.sim_filled_qty]),
+      priceImprovementBps: f[col.price_improvement_bps] === '' ? null : Number(f[col.price_improvement_bps]),
+    }),
+    onMalformed: (line, _raw, reason) => { throw new Error(`candidates.csv.gz:${line}: ${reason}`); },
+  });
   const rollup = emptyRollup();
   let orders = 0, sweeps = 0, mismatch = 0, filledQty = 0;
   const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
   const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };
-  await readOrdersCsv(path.join(outDir, 'orders.csv'), (o) => {
-    addToRollup(rollup, o);
+  await readOrdersCsv(path.join(outDir, 'orders.csv.gz'), (o) => {
+    addToRollup(rollup, o, outcomes.get(o.orderId.toString()));
     orders++;
     fillStatus[o.fillStatus]++;
     filledQty += o.filledQty;
@@ -235,8 +268,9 @@ export async function aggregateJob(job: JobRef): Promise<JobResult> {
     security: job.security, date: job.date, fingerprint: ingest.fingerprint, committedAt: new Date().toISOString(),
     orders, sweeps, events: ingest.events, trades: ingest.trades, quotes: ingest.quotes, fillStatus, sweepScenario, filledQty,
     dataQuality: { filledQtyMismatch: mismatch },
-    durationsMs: { ingest: ingest.ms, classify: classify.ms, aggregate: Date.now() - t0 },
-    files: ['orders.csv', 'partial.json'],
+    simulation: { candidates: simulate.candidates, matches: simulate.matches, noQuote: simulate.noQuote, limitBlocked: simulate.limitBlocked },
+    durationsMs: { ingest: ingest.ms, classify: classify.ms, simulate: simulate.ms, aggregate: Date.now() - t0 },
+    files: ['orders.csv.gz', 'orders.parquet', 'candidates.csv.gz', 'candidates.parquet', 'matches.csv.gz', 'matches.parquet', 'partial.json'],
   };
   await writeJsonAtomic(path.join(outDir, 'manifest.json'), manifest);
   return { security: job.security, date: job.date, status: 'done', orders, sweeps, rowsRead: ingest.events.read };

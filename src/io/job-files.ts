@@ -2,7 +2,8 @@ import { midText } from '../domain/quotes';
 import type { OrderMeasures } from '../domain/order-measures';
 import type { OrderStates } from '../domain/order-states';
 import type { OrderEvent, Side, TradeSide } from '../domain/types';
-import { cell } from './csv-writer';
+import type { SimCandidate, SimMatch } from '../domain/simulation';
+import type { ColumnSpec } from './tables';
 
 /**
  * Formats of a job's files. `states.jsonl` (work folder) carries each order's three states and its trades
@@ -54,28 +55,69 @@ export function parseStateLine(line: string): OrderWithTrades {
   };
 }
 
-/** Columns of orders.csv, in order, with how each is taken from the measures. */
-export const ORDER_COLUMNS: [string, (o: OrderMeasures) => unknown][] = [
-  ['order_id', (o) => o.orderId], ['security', (o) => o.security], ['date', (o) => o.date],
-  ['participant_id', (o) => o.participantId], ['side', (o) => (o.side === 1 ? 'BUY' : 'SELL')],
-  ['is_sweep', (o) => o.isSweep], ['exchange_order_type', (o) => o.exchangeOrderType], ['events', (o) => o.events],
-  ['arrival_time', (o) => o.arrivalTime], ['final_time', (o) => o.finalTime], ['limit_price', (o) => o.limitPrice],
-  ['arrival_qty', (o) => o.arrivalQty], ['post_arrival_leaves', (o) => o.postArrivalLeaves], ['final_qty', (o) => o.finalQty],
-  ['final_leaves', (o) => o.finalLeaves], ['final_matched', (o) => o.finalMatched], ['filled_qty', (o) => o.filledQty],
-  ['num_trades', (o) => o.numTrades], ['notional', (o) => o.notional], ['min_trade_price', (o) => o.minTradePrice],
-  ['max_trade_price', (o) => o.maxTradePrice], ['first_trade_time', (o) => o.firstTradeTime],
-  ['last_trade_time', (o) => o.lastTradeTime], ['vwap', (o) => o.vwap], ['fill_ratio', (o) => o.fillRatio],
-  ['time_to_first_fill_s', (o) => o.timeToFirstFillS], ['duration_s', (o) => o.durationS],
-  ['arrival_mid', (o) => (o.arrivalMid ? midText(o.arrivalMid) : null)], ['arrival_cost_bps', (o) => o.arrivalCostBps],
-  ['fill_status', (o) => o.fillStatus], ['scenario', (o) => o.scenario], ['size_bucket', (o) => o.sizeBucket],
-  ['hour', (o) => o.hour], ['dq_filled_qty_mismatch', (o) => o.filledQtyMismatch],
+/** The per-order table (orders.csv.gz / orders.parquet): every measure and class of DOMAIN.md sections 7-8. */
+export const ORDER_COLUMNS: ColumnSpec<OrderMeasures>[] = [
+  { name: 'order_id', type: 'INT64', get: (o) => o.orderId },
+  { name: 'security', type: 'STRING', get: (o) => o.security },
+  { name: 'date', type: 'STRING', get: (o) => o.date },
+  { name: 'participant_id', type: 'STRING', get: (o) => o.participantId },
+  { name: 'side', type: 'STRING', get: (o) => (o.side === 1 ? 'BUY' : 'SELL') },
+  { name: 'is_sweep', type: 'BOOLEAN', get: (o) => o.isSweep },
+  { name: 'exchange_order_type', type: 'INT32', get: (o) => o.exchangeOrderType },
+  { name: 'events', type: 'INT32', get: (o) => o.events },
+  { name: 'arrival_time', type: 'INT64', get: (o) => o.arrivalTime },
+  { name: 'final_time', type: 'INT64', get: (o) => o.finalTime },
+  { name: 'limit_price', type: 'INT64', get: (o) => o.limitPrice },
+  { name: 'arrival_qty', type: 'INT64', get: (o) => o.arrivalQty },
+  { name: 'post_arrival_leaves', type: 'INT64', get: (o) => o.postArrivalLeaves },
+  { name: 'final_qty', type: 'INT64', get: (o) => o.finalQty },
+  { name: 'final_leaves', type: 'INT64', get: (o) => o.finalLeaves },
+  { name: 'final_matched', type: 'INT64', get: (o) => o.finalMatched },
+  { name: 'filled_qty', type: 'INT64', get: (o) => o.filledQty },
+  { name: 'num_trades', type: 'INT32', get: (o) => o.numTrades },
+  { name: 'notional', type: 'INT64', get: (o) => o.notional },
+  { name: 'min_trade_price', type: 'INT64', get: (o) => o.minTradePrice },
+  { name: 'max_trade_price', type: 'INT64', get: (o) => o.maxTradePrice },
+  { name: 'first_trade_time', type: 'INT64', get: (o) => o.firstTradeTime },
+  { name: 'last_trade_time', type: 'INT64', get: (o) => o.lastTradeTime },
+  { name: 'vwap', type: 'DOUBLE', get: (o) => o.vwap },
+  { name: 'fill_ratio', type: 'DOUBLE', get: (o) => o.fillRatio },
+  { name: 'time_to_first_fill_s', type: 'DOUBLE', get: (o) => o.timeToFirstFillS },
+  { name: 'duration_s', type: 'DOUBLE', get: (o) => o.durationS },
+  // Exact text: a mid can be half a price unit (3335.5).
+  { name: 'arrival_mid', type: 'STRING', get: (o) => (o.arrivalMid ? midText(o.arrivalMid) : null) },
+  { name: 'arrival_cost_bps', type: 'DOUBLE', get: (o) => o.arrivalCostBps },
+  { name: 'fill_status', type: 'STRING', get: (o) => o.fillStatus },
+  { name: 'scenario', type: 'STRING', get: (o) => o.scenario },
+  { name: 'size_bucket', type: 'STRING', get: (o) => o.sizeBucket },
+  { name: 'hour', type: 'INT32', get: (o) => o.hour },
+  { name: 'dq_filled_qty_mismatch', type: 'BOOLEAN', get: (o) => o.filledQtyMismatch },
 ];
 
-export const ORDER_HEADER = ORDER_COLUMNS.map(([name]) => name);
+/** One row per simulation candidate (DOMAIN.md section 9). */
+export const CANDIDATE_COLUMNS: ColumnSpec<SimCandidate>[] = [
+  { name: 'sweep_id', type: 'INT64', get: (c) => c.sweepId },
+  { name: 'side', type: 'STRING', get: (c) => (c.side === 1 ? 'BUY' : 'SELL') },
+  { name: 'arrival_time', type: 'INT64', get: (c) => c.arrivalTime },
+  { name: 'window_end', type: 'INT64', get: (c) => c.windowEnd },
+  { name: 'residual_qty', type: 'INT64', get: (c) => c.residualQty },
+  { name: 'sim_filled_qty', type: 'INT64', get: (c) => c.simFilledQty },
+  { name: 'sim_fill_ratio', type: 'DOUBLE', get: (c) => c.simFillRatio },
+  { name: 'sim_vwap', type: 'DOUBLE', get: (c) => c.simVwap },
+  { name: 'matches', type: 'INT32', get: (c) => c.matches },
+  { name: 'real_qty_after_arrival', type: 'INT64', get: (c) => c.realQtyAfterArrival },
+  { name: 'real_vwap_after_arrival', type: 'DOUBLE', get: (c) => c.realVwapAfterArrival },
+  { name: 'price_improvement_bps', type: 'DOUBLE', get: (c) => c.priceImprovementBps },
+];
 
-export function orderRowValues(o: OrderMeasures): string[] {
-  return ORDER_COLUMNS.map(([, f]) => cell(f(o)));
-}
+/** One row per simulated match. */
+export const MATCH_COLUMNS: ColumnSpec<SimMatch>[] = [
+  { name: 'sweep_id', type: 'INT64', get: (m) => m.sweepId },
+  { name: 'liquidity_id', type: 'INT64', get: (m) => m.liquidityId },
+  { name: 'time', type: 'INT64', get: (m) => m.time },
+  { name: 'quantity', type: 'INT64', get: (m) => m.quantity },
+  { name: 'mid_price', type: 'STRING', get: (m) => midText(m.mid) },
+];
 
 /** Reads back an orders.csv row into the measures the rollups use (exact: 64-bit fields as BigInt). */
 export function orderMeasuresFromRow(f: string[], col: Record<string, number>): OrderMeasures {

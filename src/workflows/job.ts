@@ -5,7 +5,7 @@ import type { JobRef, JobResult, RetrySettings } from './types';
 import { failureMessage, retryPolicy } from './util';
 
 /**
- * One (security, date) job: ingest -> classify -> aggregate. A job whose manifest matches its inputs is
+ * One (security, date) job: ingest -> classify -> simulate -> aggregate. A job whose manifest matches its inputs is
  * skipped after ingest's check. The job fails (visible as Failed in the UI, JobStatus=failed) when an
  * activity fails after its retries; its security workflow records that and carries on.
  */
@@ -23,6 +23,7 @@ export async function jobWorkflow(job: JobRef, retry: RetrySettings): Promise<Jo
       return await acts.jobSummary(job);
     }
     await acts.classifyJob(job);
+    await acts.simulateJob(job);
     const result = await acts.aggregateJob(job);
     upsertSearchAttributes([{ key: JobStatusKey, value: 'done' }]);
     return result;

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { joinTrades } from '../domain/measures';
 import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../domain/order-measures';
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
 import { QuoteBook } from '../domain/quotes';
@@ -144,14 +145,11 @@ export async function ingestJob(job: JobRef): Promise<IngestResult> {
     if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [] });
     else ruleFilteredEvents += s.events;
   }
-  let joined = 0;
-  await readTrades(shardPaths(paths.work, inputs.trades.files), (t) => {
-    const o = kept.get(t.orderId);
-    if (o) {
-      o.trades.push(t);
-      joined++;
-    }
-  });
+  const partitionTrades: TradeSide[] = [];
+  await readTrades(shardPaths(paths.work, inputs.trades.files), (t) => partitionTrades.push(t));
+  const { byOrder, unmatched } = joinTrades(kept, partitionTrades);
+  for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
+  const joined = partitionTrades.length - unmatched;
   const dir = jobWorkDir(paths.work, job.security, job.date);
   await mkdir(dir, { recursive: true });
   let text = '';

@@ -2,6 +2,27 @@ import { midOf, midValue, QuoteBook } from './quotes';
 import type { OrderStates } from './order-states';
 import type { Mid, TradeSide } from './types';
 
+/**
+ * The trade-to-order join of DOMAIN.md section 7: trades join to orders on orderid == order_id within the
+ * partition. Trades of other orders (lit orders, the other side of a match) are returned apart.
+ */
+export function joinTrades<T extends { orderId: bigint }>(
+  orderIds: { has(id: bigint): boolean }, trades: Iterable<T>,
+): { byOrder: Map<bigint, T[]>; unmatched: number } {
+  const byOrder = new Map<bigint, T[]>();
+  let unmatched = 0;
+  for (const t of trades) {
+    if (!orderIds.has(t.orderId)) {
+      unmatched++;
+      continue;
+    }
+    const list = byOrder.get(t.orderId);
+    if (list) list.push(t);
+    else byOrder.set(t.orderId, [t]);
+  }
+  return { byOrder, unmatched };
+}
+
 /** What an order's trades add up to (DOMAIN.md section 7). */
 export interface Execution {
   filledQty: number;

@@ -1,4 +1,4 @@
-import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from '../../src/domain/measures';
+import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, joinTrades, vwap } from '../../src/domain/measures';
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
@@ -38,6 +38,17 @@ describe('quotes', () => {
     expect(book.midAtOrBefore(T - 100n)).toEqual({ twice: 202 });
     expect(book.midAtOrBefore(T - 101n)).toBeNull();
     expect(book.midAtOrBefore(T + 1n)).toEqual({ twice: 402 });
+  });
+});
+
+describe('trade-to-order join', () => {
+  it('joins on the exact 64-bit order id and counts the trades of other orders', () => {
+    const a = 7904794000124134556n, b = 7904794000124134557n; // differ only past 2^53
+    const trades = [trade({ t: T, qty: 1, price: 1, orderId: a }), trade({ t: T, qty: 2, price: 1, orderId: b }), trade({ t: T, qty: 3, price: 1, orderId: a })];
+    const { byOrder, unmatched } = joinTrades(new Set([a]), trades);
+    expect(byOrder.get(a)!.map((t) => t.quantity)).toEqual([1, 3]);
+    expect(byOrder.has(b)).toBe(false);
+    expect(unmatched).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import type { JobManifest } from '../../src/activities/job';
 import type { RunResult } from '../../src/workflows/types';
 import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
@@ -45,7 +46,7 @@ it('splits the order into one partition per Sydney date, each with its own event
     args: [{ name: 'span', baseDir: dir, inputs: { orders: 'orders.csv', trades: 'trades.csv' } }],
   });
   expect(result).toMatchObject({ jobs: 2, done: 2, failed: 0, orders: 2 });
-  const job = (date: string): { orders: Record<string, string>[]; manifest: Record<string, any> } => {
+  const job = (date: string): { orders: Record<string, string>[]; manifest: JobManifest } => {
     const d = path.join(result.out, 'by_security', '110621', date);
     return {
       orders: parse(gunzipSync(readFileSync(path.join(d, 'orders.csv.gz'))), { columns: true }),

@@ -12,7 +12,7 @@ import type { Reconciliation, RunRef } from '../workflows/types';
 import { readSecurityIndex } from './discover';
 import type { JobManifest } from './job';
 import { loadPlan } from './run-context';
-import type { SplitManifest } from './shard';
+import type { SplitManifest } from '../io/shard-split';
 
 export interface MergeInput {
   run: RunRef;

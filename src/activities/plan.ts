@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
 import { ConfigError, parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
 import { packSplits } from '../domain/splits';
 import { writeJsonAtomic } from '../io/atomic';
 import { bindColumns, unknownMappedFields, type InputKind } from '../io/columns';
-import { InputError, readHeader } from '../io/csv-file';
+import { InputError, isGzip, readHeader } from '../io/csv-file';
+import { findCutPoints } from '../io/cut-points';
 import { expandInputs, fingerprint } from '../io/inventory';
 import { runPaths } from '../io/paths';
 import { readParticipants } from '../io/reference';
@@ -69,8 +70,17 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
     throw ApplicationFailure.nonRetryable(
       `the run cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'InputError', problems);
   }
-  // Large plain files are read whole for now: one split each (byte-range cutting comes with the ingest engine).
-  const splits = packSplits(files.map((f) => ({ index: f.index, kind: f.kind, size: f.size })), config.processing.splitBytes);
+  // Large plain files are cut at record starts so their ranges can be sharded in parallel; a gzip stream
+  // cannot be entered mid-way, so a large .gz file stays one split.
+  const planned = [];
+  for (const f of files) {
+    const target = config.processing.splitBytes;
+    const cuts = f.size > target && !(await isGzip(f.path))
+      ? await findCutPoints(f.path, f.size, target, (b) => heartbeat({ scanning: f.path, bytes: b }))
+      : undefined;
+    planned.push({ index: f.index, kind: f.kind, size: f.size, cuts });
+  }
+  const splits = packSplits(planned, config.processing.splitBytes);
   const plan: Plan = {
     version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings,
   };

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readCsv } from '../../src/io/csv-file';
+import { CutScanner, findCutPoints } from '../../src/io/cut-points';
+
+/** Every record of a file, read whole or as the byte ranges between cut points: must be identical. */
+async function records(file: string, ranges: { start: number; end: number; firstLine: number }[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const r of ranges) {
+    await readCsv(file, {
+      onHeader: () => undefined,
+      onRecord: (f, line) => out.push(`${line}:${JSON.stringify(f)}`),
+      onMalformed: (line, raw, reason) => out.push(`${line}:MALFORMED:${reason}:${raw}`),
+    }, r);
+  }
+  return out;
+}
+
+function rangesOf(size: number, cuts: { offset: number; line: number }[]): { start: number; end: number; firstLine: number }[] {
+  const bounds = [{ offset: 0, line: 1 }, ...cuts, { offset: size, line: -1 }];
+  return bounds.slice(0, -1).map((b, i) => ({ start: b.offset, end: bounds[i + 1].offset, firstLine: b.line }));
+}
+
+describe('record-aligned cut points', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sf-cuts-'));
+
+  it('never cuts inside a quoted newline or an escaped quote, on adversarial files', async () => {
+    let seed = 31;
+    const rnd = (n: number): number => ((seed = (seed * 48271) % 2147483647) % n);
+    const pieces = ['a', '1234567890', '"x\ny"', '"q""\n""r"', '""', '"\n\n\n"', '"a,b"', 'z"z', '"""\n"""', '"\r\n"'];
+    for (let doc = 0; doc < 60; doc++) {
+      let text = 'h1,h2,h3\n';
+      const rows = 5 + rnd(60);
+      for (let r = 0; r < rows; r++) text += [0, 1, 2].map(() => pieces[rnd(pieces.length)]).join(',') + (rnd(4) === 0 ? '\r\n' : '\n');
+      const file = path.join(dir, `doc${doc}.csv`);
+      writeFileSync(file, text);
+      const size = Buffer.byteLength(text);
+      const whole = await records(file, [{ start: 0, end: size, firstLine: 1 }]);
+      for (const target of [2, 9, 40]) {
+        const cuts = await findCutPoints(file, size, target);
+        expect(cuts.length).toBeGreaterThan(0);
+        for (const c of cuts) expect(text[Buffer.from(text).subarray(0, c.offset).toString().length - 1]).toBe('\n');
+        expect(await records(file, rangesOf(size, cuts))).toEqual(whole);
+      }
+    }
+  });
+
+  it('gives the same cuts whatever the chunking of the stream', () => {
+    const text = Buffer.from('h\n"a\n""\nb"\nc\n"d"\n"e""",f\n' .repeat(20));
+    const want = new CutScanner(10, text.length);
+    want.push(text);
+    for (const step of [1, 2, 3, 5, 8]) {
+      const s = new CutScanner(10, text.length);
+      for (let i = 0; i < text.length; i += step) s.push(text.subarray(i, i + step));
+      expect(s.cuts).toEqual(want.cuts);
+    }
+  });
+
+  it('does not cut a file smaller than the target', async () => {
+    const file = path.join(dir, 'small.csv');
+    writeFileSync(file, 'a\n1\n');
+    expect(await findCutPoints(file, 4, 100)).toEqual([]);
+  });
+});

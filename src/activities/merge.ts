@@ -87,9 +87,11 @@ export async function mergeRun(input: MergeInput): Promise<MergeResult> {
   }
   // Reconciliation of the whole run, from the split manifests: every row read is kept, filtered or rejected.
   const byKind: Record<string, Reconciliation> = { orders: zero(), trades: zero(), nbbo: zero() };
+  const warnings = [...plan.warnings];
   for (const split of plan.splits) {
     const m = JSON.parse(await readFile(path.join(paths.work, 'splits', `${split.id}.json`), 'utf8')) as SplitManifest;
     byKind[m.kind] = add(byKind[m.kind], m.totals);
+    warnings.push(...(m.warnings ?? []));
   }
   const rejectsFiles = await readdir(paths.rejects).catch(() => [] as string[]);
   const known = new Set(input.failures.map((f) => f.job));
@@ -98,7 +100,7 @@ export async function mergeRun(input: MergeInput): Promise<MergeResult> {
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
     inputs: plan.files.map((f) => ({ kind: f.kind, path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha1HeadTail: f.headTailSha1 })),
-    warnings: plan.warnings,
+    warnings,
     jobs: { total: jobs, done: done - Math.min(done, input.skipped), skipped: Math.min(done, input.skipped), failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
     orders,
     reconciliation: { total: reconciliation, byKind },

@@ -2,13 +2,22 @@ import { isCentrePoint, type OrderTypeMasks } from './order-type';
 import { sydneyDateOfMillis } from './sydney-time';
 import { clean, isSafeCount, isSignedInt, isUint64 } from './field-text';
 
+/** CSV text of a free-text field (validated numbers never need quoting). */
+function text(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) return `"${v.replace(/"/g, '""')}"`;
+  }
+  return v;
+}
+
 /**
  * Row-level rules of the shard step, one per input kind: validate the fields the pipeline interprets,
  * drop what is out of scope (counted), and route what is kept to its (security, Sydney date) partition.
  * Values stay validated decimal text so 64-bit ids and timestamps are never rounded.
  */
 export type RowOutcome =
-  | { kind: 'keep'; security: string; date: string; row: string[] }
+  | { kind: 'keep'; security: string; date: string; line: string }
   | { kind: 'filter'; security: string; date: string }
   | { kind: 'reject'; reason: string; security?: string; date?: string };
 
@@ -25,11 +34,20 @@ function get(fields: string[], i: number): string {
   return i < 0 ? '' : clean(fields[i]);
 }
 
+// Sydney offsets are whole hours, so the Sydney date is constant within a UTC hour: cache by hour.
+let cachedHour = NaN;
+let cachedDate = '';
+
 /** Sydney date of a nanosecond timestamp given as validated decimal text. */
 export function sydneyDateOfNanosText(ns: string): string {
   // Drop the last 6 digits: whole ms, exact as a number.
   const ms = ns.length > 6 ? Number(ns.slice(0, ns.length - 6)) : 0;
-  return sydneyDateOfMillis(ms);
+  const hour = Math.floor(ms / 3_600_000);
+  if (hour !== cachedHour) {
+    cachedDate = sydneyDateOfMillis(ms);
+    cachedHour = hour;
+  }
+  return cachedDate;
 }
 
 function fieldCountProblem(fields: string[], expected: number): string | null {
@@ -73,9 +91,9 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   if (!quoteOk(no)) return { kind: 'reject', reason: `national_offer is not an integer: '${no}'`, ...where };
   return {
     kind: 'keep', ...where,
-    row: [orderId, ts, seq, String(fileOrder), security, side, get(fields, c.price), get(fields, c.quantity),
-      get(fields, c.leavesquantity), get(fields, c.totalmatchedquantity), type, get(fields, c.participantid), nb, no,
-      c.timevalidity < 0 ? '' : get(fields, c.timevalidity) || 'null'],
+    line: `${orderId},${ts},${seq},${fileOrder},${text(security)},${side},${get(fields, c.price)},${get(fields, c.quantity)},` +
+      `${get(fields, c.leavesquantity)},${get(fields, c.totalmatchedquantity)},${type},${text(get(fields, c.participantid))},${nb},${no},` +
+      `${c.timevalidity < 0 ? '' : text(get(fields, c.timevalidity) || 'null')}\n`,
   };
 }
 
@@ -97,7 +115,7 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   if (!isSafeCount(qty)) return { kind: 'reject', reason: `quantity is not a non-negative integer: '${qty}'`, ...where };
   const mg = get(fields, c.matchgroupid);
   if (mg !== '' && !isUint64(mg)) return { kind: 'reject', reason: `matchgroupid is not an unsigned 64-bit integer: '${mg}'`, ...where };
-  return { kind: 'keep', ...where, row: [orderId, ts, security, price, qty, side, mg] };
+  return { kind: 'keep', ...where, line: `${orderId},${ts},${text(security)},${price},${qty},${side},${mg}\n` };
 }
 
 export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
@@ -111,5 +129,5 @@ export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
   const bid = get(fields, c.bidprice), offer = get(fields, c.offerprice);
   if (!quoteOk(bid)) return { kind: 'reject', reason: `bidprice is not an integer: '${bid}'`, security, date };
   if (!quoteOk(offer)) return { kind: 'reject', reason: `offerprice is not an integer: '${offer}'`, security, date };
-  return { kind: 'keep', security, date, row: [ts, security, bid, offer] };
+  return { kind: 'keep', security, date, line: `${ts},${text(security)},${bid},${offer}\n` };
 }

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { open, readFile, stat } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
+
+const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 import { CsvTokenizer } from './csv-tokenizer';
 
 /** An input error that names the file (and line when known). Not worth retrying. */
@@ -90,10 +92,30 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
       handlers.onHeader(normaliseHeader(fields));
       return;
     }
-    handlers.onRecord(fields, fileLine, () => tok.currentRaw());
+    handlers.onRecord(fields, fileLine, raw);
   };
+  const raw = (): string => tok.currentRaw();
   const tok: CsvTokenizer = new CsvTokenizer(onRecord);
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
+  // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
+  if (start === 0 && opts.end === undefined) {
+    const size = (await stat(file)).size;
+    if (size <= SMALL_FILE_BYTES) {
+      let data = await readFile(file);
+      if (gz) {
+        try {
+          data = gunzipSync(data);
+        } catch (e) {
+          throw new InputError(file, `corrupt gzip: ${(e as Error).message}`);
+        }
+      }
+      tok.push(data);
+      tok.end();
+      if (!headerSeen) handlers.onHeader([]);
+      opts.onProgress?.(size);
+      return;
+    }
+  }
   const stream = createReadStream(file, {
     highWaterMark: opts.highWaterMark ?? 1024 * 1024,
     start,

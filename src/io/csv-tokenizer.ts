@@ -137,17 +137,8 @@ export class CsvTokenizer {
     this.rawEnd = end;
     const fields: string[] = [];
     if (!quoted) {
-      let s = start;
-      for (;;) {
-        const c = buf.indexOf(COMMA, s);
-        if (c === -1 || c >= end) {
-          fields.push(buf.toString('utf8', s, end));
-          break;
-        }
-        fields.push(buf.toString('utf8', s, c));
-        s = c + 1;
-      }
-      this.onRecord(fields, line);
+      // One decode per record and V8's split: far cheaper than one Buffer decode per field.
+      this.onRecord(buf.toString('utf8', start, end).split(','), line);
       return;
     }
     // Quoted record: a small state machine.

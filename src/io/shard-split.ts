@@ -47,6 +47,8 @@ export interface SplitManifest {
   /** Per input file: counts, and rejects without a partition (unreadable security or timestamp). */
   files: { path: string; read: number; rejected: number; unattributedRejects: number }[];
   rejectsFile: string | null;
+  /** Files of the split that held no row (header only). */
+  warnings: string[];
 }
 
 export interface ShardOutcome {
@@ -96,11 +98,26 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);
   const rejectsStaged = path.join(staging, 'rejects.csv');
   const partitions: SplitManifest['partitions'] = {};
+  // security -> date -> partition (and its staging file): no key string built per row.
+  const index = new Map<string, Map<string, { counts: Counts & { file?: string }; staged: string }>>();
+  const partitionOf = (security: string, date: string): { counts: Counts & { file?: string }; staged: string } => {
+    let byDate = index.get(security);
+    if (!byDate) index.set(security, (byDate = new Map()));
+    let p = byDate.get(date);
+    if (!p) {
+      const counts = (partitions[`${security}|${date}`] ??= EMPTY());
+      const file = path.relative(paths.work, shardFile(paths, kind, security, date, split.id));
+      p = { counts, staged: path.join(staging, file) };
+      byDate.set(date, p);
+    }
+    return p;
+  };
   const totals = EMPTY();
   const fileStats: SplitManifest['files'] = [];
   const fileOf = new Map(task.files.map((f) => [f.index, f.path]));
   const kind = split.kind as 'orders' | 'trades' | 'nbbo';
   let bytesDone = 0;
+  const warnings: string[] = [];
 
   try {
     for (const part of split.parts) {
@@ -129,19 +146,17 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
             reject(line, raw(), r.reason, key);
             return;
           }
-          const key = `${r.security}|${r.date}`;
-          let p = partitions[key];
-          if (!p) partitions[key] = p = EMPTY();
-          p.read++;
+          const p = partitionOf(r.security, r.date);
+          p.counts.read++;
           if (r.kind === 'filter') {
-            p.filtered++;
+            p.counts.filtered++;
             totals.filtered++;
             return;
           }
-          p.kept++;
+          p.counts.kept++;
           totals.kept++;
-          if (!p.file) p.file = path.relative(paths.work, shardFile(paths, kind, r.security, r.date, split.id));
-          writer.write(path.join(staging, p.file), r.row);
+          if (!p.counts.file) p.counts.file = path.relative(staging, p.staged);
+          writer.writeLine(p.staged, r.line);
         },
         onMalformed: (line, raw, reason) => {
           totals.read++;
@@ -153,6 +168,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         onProgress: (b) => onProgress({ bytes: bytesDone + b, rows: totals.read }),
       });
       bytesDone += part.end - part.start;
+      if (stats.read === 0 && part.start === 0) warnings.push(`${file}: header only, no rows`);
       if (stats.read > 0 && stats.unattributedRejects / stats.read > task.maxRejectShare) {
         throw new RejectLimitError(file,
           `${stats.unattributedRejects} of ${stats.read} rows (${(100 * stats.unattributedRejects / stats.read).toFixed(2)}%) ` +
@@ -179,7 +195,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
     }
     const manifest: SplitManifest = {
       splitId: split.id, kind: split.kind, planCreatedAt: task.planCreatedAt, totals, bytes: split.bytes,
-      partitions, files: fileStats, rejectsFile,
+      partitions, files: fileStats, rejectsFile, warnings,
     };
     await writeJsonAtomic(splitManifestPath(paths.work, split.id), manifest);
     return { manifest, reused: false };

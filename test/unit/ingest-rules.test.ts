@@ -14,10 +14,7 @@ describe('order rows', () => {
     const r = orderRow(row({}), cols, 14, 42, DEFAULT_MASKS);
     expect(r).toMatchObject({ kind: 'keep', security: '110621', date: '2024-09-05' });
     if (r.kind !== 'keep') throw new Error('kept');
-    expect(r.row[0]).toBe('7904794000124134556');
-    expect(r.row[1]).toBe('1725494536001032398');
-    expect(r.row[3]).toBe('42');
-    expect(r.row[10]).toBe('4098');
+    expect(r.line).toBe('7904794000124134556,1725494536001032398,6000000000000000001,42,110621,1,3335,1000,1000,0,4098,1063,-9223372036854775808,0,1\n');
   });
 
   it('filters (counts) a lit order instead of rejecting it', () => {
@@ -59,12 +56,16 @@ describe('trade and quote rows', () => {
   const tcols = bindColumns('trades', ['orderid', 'tradetime', 'securitycode', 'tradeprice', 'quantity', 'side', 'matchgroupid'], {}, 't.csv');
   it('keeps a trade with its match group id exact', () => {
     const r = tradeRow(['7904794000124134556', '1725494536001032398', '110621', '3335', '100', '2', '7200000000000105722'], tcols, 7);
-    expect(r.kind === 'keep' && r.row).toEqual(['7904794000124134556', '1725494536001032398', '110621', '3335', '100', '2', '7200000000000105722']);
+    expect(r.kind === 'keep' && r.line).toBe('7904794000124134556,1725494536001032398,110621,3335,100,2,7200000000000105722\n');
   });
   it('keeps INT64_MIN quotes as text (they mean no quote later)', () => {
     const qcols = bindColumns('nbbo', ['timestamp', 'orderbookid', 'bidprice', 'offerprice'], {}, 'q.csv');
     const r = quoteRow(['1725494536001032398', '110621', '-9223372036854775808', '3336'], qcols, 4);
-    expect(r.kind === 'keep' && r.row[2]).toBe('-9223372036854775808');
+    expect(r.kind === 'keep' && r.line).toBe('1725494536001032398,110621,-9223372036854775808,3336\n');
+  });
+  it('quotes a free-text field that holds a comma or a quote', () => {
+    const r = orderRow(row({ 10: 'Broker, "A"' }), cols, 14, 1, DEFAULT_MASKS);
+    expect(r.kind === 'keep' && r.line).toContain(',"Broker, ""A""",');
   });
 });
 

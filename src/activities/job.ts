@@ -21,7 +21,7 @@ import { jobOutputDir, safeSegment } from '../io/paths';
 import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import type { IngestResult, JobRef, JobResult, Reconciliation } from '../workflows/types';
 import { readSecurityIndex, type JobInputs } from './discover';
-import { loadPlan, type Plan } from './run-context';
+import { loadPlan, withHeartbeats, type Plan } from './run-context';
 
 /** manifest.json of a job's output folder: its commit record, and the key to skipping it next time. */
 export interface JobManifest {
@@ -111,7 +111,7 @@ function shardPaths(work: string, files: string[]): string[] {
  * Ingest: reduce the partition's order events to each order's states (three events per order, streamed),
  * apply the order filters, join trades by order id. Skips the whole job when its manifest matches.
  */
-export async function ingestJob(job: JobRef): Promise<IngestResult> {
+async function ingestJobWork(job: JobRef): Promise<IngestResult> {
   const t0 = Date.now();
   const { plan, paths } = await loadPlan(job.run);
   const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
@@ -187,7 +187,7 @@ async function quoteBookOf(work: string, files: string[]): Promise<QuoteBook | n
 }
 
 /** Classify: per-order measures and classes (DOMAIN.md sections 7-8), written as the orders table. */
-export async function classifyJob(job: JobRef): Promise<{ orders: number; sweeps: number; ms: number }> {
+async function classifyJobWork(job: JobRef): Promise<{ orders: number; sweeps: number; ms: number }> {
   const t0 = Date.now();
   const { plan, paths } = await loadPlan(job.run);
   const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
@@ -202,7 +202,7 @@ export async function classifyJob(job: JobRef): Promise<{ orders: number; sweeps
 }
 
 /** Simulate: the dark-pool sweep simulation of the partition (DOMAIN.md section 9): matches and candidates. */
-export async function simulateJob(job: JobRef): Promise<{ candidates: number; matches: number; noQuote: number; limitBlocked: number; ms: number }> {
+async function simulateJobWork(job: JobRef): Promise<{ candidates: number; matches: number; noQuote: number; limitBlocked: number; ms: number }> {
   const t0 = Date.now();
   const { plan, paths } = await loadPlan(job.run);
   const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
@@ -230,7 +230,7 @@ export async function readOrdersCsv(file: string, onOrder: (o: OrderMeasures) =>
 }
 
 /** Aggregate: the job's mergeable partial rollup, then its manifest (the commit point of the job). */
-export async function aggregateJob(job: JobRef): Promise<JobResult> {
+async function aggregateJobWork(job: JobRef): Promise<JobResult> {
   const t0 = Date.now();
   const { paths } = await loadPlan(job.run);
   const dir = jobWorkDir(paths.work, job.security, job.date);
@@ -281,3 +281,13 @@ export async function jobSummary(job: JobRef): Promise<JobResult> {
   if (!m) throw ApplicationFailure.nonRetryable(`job ${job.security}/${job.date} has no manifest`, 'ManifestMissing');
   return { security: job.security, date: job.date, status: 'skipped', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read };
 }
+
+/** Ingest: states per order, filters, trade join (or a skip when the manifest matches). */
+export const ingestJob = (job: JobRef): Promise<IngestResult> => withHeartbeats(() => ingestJobWork(job));
+/** Classify: the orders table. */
+export const classifyJob = (job: JobRef): Promise<{ orders: number; sweeps: number; ms: number }> => withHeartbeats(() => classifyJobWork(job));
+/** Simulate: candidates and matches. */
+export const simulateJob = (job: JobRef): Promise<{ candidates: number; matches: number; noQuote: number; limitBlocked: number; ms: number }> =>
+  withHeartbeats(() => simulateJobWork(job));
+/** Aggregate: the partial rollup and the job manifest (commit point). */
+export const aggregateJob = (job: JobRef): Promise<JobResult> => withHeartbeats(() => aggregateJobWork(job));

@@ -11,7 +11,7 @@ import { jobOutputDir } from '../io/paths';
 import type { Reconciliation, RunRef } from '../workflows/types';
 import { readSecurityIndex } from './discover';
 import type { JobManifest } from './job';
-import { loadPlan } from './run-context';
+import { loadPlan, withHeartbeats } from './run-context';
 import type { SplitManifest } from '../io/shard-split';
 
 export interface MergeInput {
@@ -43,6 +43,10 @@ const zero = (): Reconciliation => ({ read: 0, kept: 0, filtered: 0, rejected: 0
  * exact whatever the workflows remember.
  */
 export async function mergeRun(input: MergeInput): Promise<MergeResult> {
+  return withHeartbeats(() => mergeRunWork(input));
+}
+
+async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const { plan, paths } = await loadPlan(input.run);
   const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
   let rollup: Rollup = emptyRollup();

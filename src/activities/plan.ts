@@ -99,6 +99,7 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
       shard: config.processing.shardConcurrency,
       security: config.processing.securityConcurrency,
       job: config.processing.jobConcurrency,
+      heartbeatTimeoutSeconds: config.processing.heartbeatTimeoutSeconds,
     },
     retry: config.retry,
   };

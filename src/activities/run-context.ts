@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { RunConfig } from '../config/schema';
 import { InputError } from '../io/csv-file';
 import { runPaths, type RunPaths } from '../io/paths';
@@ -55,4 +55,17 @@ export function forgetPlan(run: RunRef): void {
 export function asNonRetryable(e: unknown): unknown {
   if (e instanceof InputError) return ApplicationFailure.nonRetryable(e.message, 'InputError');
   return e;
+}
+
+/**
+ * Heartbeats every 2 s while fn runs (the SDK throttles what reaches the server), so a live activity is
+ * never mistaken for a lost one; a crashed worker stops them and its activity is retried elsewhere.
+ */
+export async function withHeartbeats<T>(fn: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => heartbeat(), 2000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -66,7 +66,10 @@ program.command('worker')
   .action(async () => {
     try {
       const settings = serviceSettings();
-      const { worker, profile } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace });
+      const { worker, profile } = await createSweepflowWorker({
+        connection: await workerConnection(settings), namespace: settings.namespace,
+        taskQueue: process.env.SWEEPFLOW_TASK_QUEUE || undefined,
+      });
       logger.info({ profile, address: settings.address, namespace: settings.namespace }, 'worker started');
       await worker.run(); // the SDK runtime turns SIGINT/SIGTERM into a graceful shutdown
       logger.info('worker stopped');

@@ -85,8 +85,10 @@ export const configSchema = z.strictObject({
     jobConcurrency: z.number().int().positive().max(500).default(20),
     /** Security workflows in flight per run. @default 10 */
     securityConcurrency: z.number().int().positive().max(500).default(10),
+    /** A long activity silent this long is presumed lost (crashed worker) and retried elsewhere. @default 60 */
+    heartbeatTimeoutSeconds: z.number().positive().default(60),
   }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
-    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10 }),
+    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60 }),
   retry: z.strictObject({
     /** Attempts per activity before its job is recorded as failed. @default 3 */
     maximumAttempts: z.number().int().positive().default(3),

@@ -33,7 +33,7 @@ export interface ReadOptions {
   /** Byte range [start, end) of a plain file; start must be a record start (see splits). @default whole file */
   start?: number;
   end?: number;
-  /** Called with bytes consumed so far, about every 4 MiB. */
+  /** Called with bytes consumed so far, about every 1 MiB. */
   onProgress?: (bytes: number) => void;
   highWaterMark?: number;
 }
@@ -128,7 +128,7 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
       tok.push(chunk as Buffer);
       if (opts.onProgress) {
         bytes = gz ? stream.bytesRead : bytes + (chunk as Buffer).length;
-        if (bytes - lastReport >= 4 * 1024 * 1024) {
+        if (bytes - lastReport >= 1024 * 1024) {
           lastReport = bytes;
           opts.onProgress(bytes);
         }

@@ -9,10 +9,10 @@ import { failureMessage, retryPolicy } from './util';
  * skipped after ingest's check. The job fails (visible as Failed in the UI, JobStatus=failed) when an
  * activity fails after its retries; its security workflow records that and carries on.
  */
-export async function jobWorkflow(job: JobRef, retry: RetrySettings): Promise<JobResult> {
+export async function jobWorkflow(job: JobRef, retry: RetrySettings, heartbeatTimeoutSeconds = 120): Promise<JobResult> {
   const acts = proxyActivities<typeof activities>({
     startToCloseTimeout: '1 hour',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: heartbeatTimeoutSeconds * 1000,
     retry: retryPolicy(retry),
   });
   upsertSearchAttributes([{ key: JobStatusKey, value: 'running' }]);

@@ -29,8 +29,9 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
   if (!workflowInfo().typedSearchAttributes.get(RunNameKey)) upsertSearchAttributes([{ key: RunNameKey, value: run.name }]);
   upsertSearchAttributes([{ key: JobStatusKey, value: 'running' }]);
   const retry = retryPolicy(plan.retry);
-  const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '1 minute', retry });
-  const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '2 minutes', retry });
+  const heartbeatTimeout = plan.concurrency.heartbeatTimeoutSeconds * 1000;
+  const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+  const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: 2 * heartbeatTimeout, retry });
 
   progress.stage = 'sharding';
   progress.splits.total = plan.splits;
@@ -56,7 +57,7 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
     try {
       const r = await executeChild(securityWorkflow, {
         workflowId: `${parentId}/${security}`,
-        args: [{ run, security, jobConcurrency: plan.concurrency.job, retry: plan.retry }],
+        args: [{ run, security, jobConcurrency: plan.concurrency.job, retry: plan.retry, heartbeatTimeoutSeconds: plan.concurrency.heartbeatTimeoutSeconds }],
         typedSearchAttributes: [{ key: RunNameKey, value: run.name }, { key: SecurityKey, value: security }],
       });
       progress.jobs.done += r.done;

@@ -16,6 +16,8 @@ export interface SecurityInput {
   /** Job children in flight at once. */
   jobConcurrency: number;
   retry: RetrySettings;
+  /** Heartbeat timeout of the job activities, in seconds. @default 120 */
+  heartbeatTimeoutSeconds?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
     try {
       const r = await executeChild(jobWorkflow, {
         workflowId: `${parentId}/${date}`,
-        args: [{ run: input.run, security: input.security, date }, input.retry],
+        args: [{ run: input.run, security: input.security, date }, input.retry, 2 * (input.heartbeatTimeoutSeconds ?? 60)],
         typedSearchAttributes: [
           { key: RunNameKey, value: input.run.name },
           { key: SecurityKey, value: input.security },

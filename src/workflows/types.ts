@@ -23,6 +23,8 @@ export interface Concurrency {
   shard: number;
   security: number;
   job: number;
+  /** Heartbeat timeout of long activities, in seconds. */
+  heartbeatTimeoutSeconds: number;
 }
 
 export interface PlanResult {

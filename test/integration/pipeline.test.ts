@@ -1,10 +1,12 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ensureTemporalCli } from '../../src/client/dev-server';
 import path from 'node:path';
 import { checkAgainstTruth } from '../../src/client/truth-check';
 import { generate, type Truth } from '../../src/generator/generate';
 import { RunNameKey } from '../../src/workflows/shared';
 import type { RunResult } from '../../src/workflows/types';
-import { eventually, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { eventually, ROOT, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 const dir = path.join(TEST_OUTPUT, 'pipeline');
 const queue = 'it-pipeline';
@@ -73,6 +75,19 @@ describe('the pipeline on a real Temporal server', () => {
       return n === 3 ? n : undefined;
     }, 20_000, 'JobStatus search attribute');
     expect(done).toBe(3);
+  });
+
+  it('records its histories as replay fixtures when RECORD_HISTORIES=1 (test/fixtures/histories)', () => {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const temporal = ensureTemporalCli();
+    const job = Object.keys(truth.jobs)[0];
+    const index: Record<string, string> = {};
+    for (const [id, file] of [['sweepflow-it1', 'pipeline-run.json'], [`sweepflow-it1/${truth.securities[0]}`, 'security.json'], [`sweepflow-it1/${job}`, 'job.json']]) {
+      const json = execFileSync(temporal, ['workflow', 'show', '--address', env.address, '-w', id, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      writeFileSync(path.join(ROOT, 'test', 'fixtures', 'histories', file), json);
+      index[file] = id; // child ids derive from the workflow id, so replay needs the original one
+    }
+    writeFileSync(path.join(ROOT, 'test', 'fixtures', 'histories', 'index.json'), JSON.stringify(index, null, 2) + '\n');
   });
 
   it('a rerun over unchanged inputs redoes no job', async () => {

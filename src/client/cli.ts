@@ -11,6 +11,7 @@ import { createSweepflowWorker } from '../worker/worker';
 import { progressQuery, runWorkflowId } from '../workflows/shared';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer } from './dev-server';
+import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
 import { progressLine, runPipeline } from './run';
 
@@ -131,6 +132,33 @@ program.command('status')
       } catch {
         // closed runs without a worker cannot answer queries
       }
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('resume')
+  .description('rerun exactly the failed or missing jobs of a run (same config), then merge again')
+  .argument('<run>', 'run name')
+  .option('--keep-server', 'leave the embedded server running afterwards')
+  .option('--no-worker', 'do not start an in-process worker')
+  .action(async (run: string, o: { keepServer?: boolean; worker: boolean }) => {
+    try {
+      const { result, workflowId } = await resumeRun(run, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false });
+      process.stdout.write(JSON.stringify(result, null, 2) + `\nworkflow: ${workflowId}\n`);
+      process.exit(result.failed > 0 ? 3 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('cancel')
+  .description('cancel a run, its job workflows and their activities')
+  .argument('<run>', 'run name')
+  .action(async (run: string) => {
+    try {
+      process.stdout.write((await cancelRun(run)) + '\n');
       process.exit(0);
     } catch (e) {
       fail(e);

@@ -41,6 +41,7 @@ export function progressLine(p: Progress): string {
  */
 export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Promise<RunOutcome> {
   const settings = serviceSettings();
+  const taskQueue = process.env.SWEEPFLOW_TASK_QUEUE || TASK_QUEUE;
   let server: DevServer | null = null;
   let worker: Worker | null = null;
   let workerDone: Promise<void> | null = null;
@@ -49,7 +50,7 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     const connection = await clientConnection(settings);
     const client = new Client({ connection, namespace: settings.namespace });
     if (opts.inProcessWorker ?? !settings.external) {
-      const { worker: w } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace });
+      const { worker: w } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace, taskQueue });
       worker = w;
       workerDone = w.run();
     }
@@ -58,7 +59,7 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     let handle;
     try {
       handle = await client.workflow.start('pipelineRun', {
-        taskQueue: TASK_QUEUE, workflowId, args: [input],
+        taskQueue, workflowId, args: [input],
         typedSearchAttributes: [{ key: RunNameKey, value: config.name }],
         staticSummary: `sweepflow run ${config.name}`,
       });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeJsonAtomic } from '../io/atomic';
@@ -93,9 +93,19 @@ export async function discoverJobs(run: RunRef): Promise<DiscoverResult> {
   return result;
 }
 
+const indexCache = new Map<string, { mtimeMs: number; index: SecurityIndex }>();
+
+/** A security's job index; cached (by path and mtime) because each of a job's activities needs it. */
 export async function readSecurityIndex(work: string, security: string): Promise<SecurityIndex> {
+  const file = securityIndexPath(work, security);
   try {
-    return JSON.parse(await readFile(securityIndexPath(work, security), 'utf8')) as SecurityIndex;
+    const { mtimeMs } = await stat(file);
+    const hit = indexCache.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.index;
+    const index = JSON.parse(await readFile(file, 'utf8')) as SecurityIndex;
+    if (indexCache.size > 1000) indexCache.clear();
+    indexCache.set(file, { mtimeMs, index });
+    return index;
   } catch (e) {
     throw ApplicationFailure.nonRetryable(`no job index for security ${security}: ${(e as Error).message}`, 'IndexMissing');
   }

@@ -2,9 +2,29 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { detectHost } from '../config/host-profile';
-import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupRow, type Rollup } from '../domain/rollups';
+import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupRow, type Rollup, type RollupRow } from '../domain/rollups';
+import { tableParquet, type ColumnSpec } from '../io/tables';
+import { buildReport } from '../report/report';
 
 const ROLLUP_COLUMNS = Object.keys(rollupRow('', emptyAccumulator())).filter((k) => k !== 'key');
+
+/** Parquet schema of a rollup level: counts and exact quantity sums as INT64, means as DOUBLE. */
+const ROLLUP_PARQUET_COLUMNS: ColumnSpec<RollupRow>[] = [
+  { name: 'key', type: 'STRING', get: (r) => r.key },
+  ...ROLLUP_COLUMNS.map((c): ColumnSpec<RollupRow> => {
+    const v = (r: RollupRow): unknown => (r as unknown as Record<string, unknown>)[c];
+    const isInt = ['orders', 'sweeps', 'participants', 'securities', 'total_qty', 'filled_qty', 'filled', 'partial', 'unfilled',
+      'min_price', 'max_price', 'sim_candidates', 'residual_qty', 'sim_filled_qty'].includes(c);
+    return { name: c, type: isInt ? 'INT64' : 'DOUBLE', get: v };
+  }),
+];
+
+const PARTICIPANT_COLUMNS = (names: Record<string, { name: string; type: string }>): ColumnSpec<RollupRow>[] => [
+  ROLLUP_PARQUET_COLUMNS[0],
+  { name: 'participant_name', type: 'STRING', get: (r) => names[r.key]?.name ?? '' },
+  { name: 'participant_type', type: 'STRING', get: (r) => names[r.key]?.type ?? '' },
+  ...ROLLUP_PARQUET_COLUMNS.slice(1),
+];
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { cell, csvLine } from '../io/csv-writer';
 import { jobOutputDir } from '../io/paths';
@@ -50,8 +70,9 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const { plan, paths } = await loadPlan(input.run);
   const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
   let rollup: Rollup = emptyRollup();
-  let done = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
+  let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
   const missing: string[] = [];
+  const jobRows: string[][] = [];
   for (const { security } of jobsIndex.securities) {
     const idx = await readSecurityIndex(paths.work, security);
     for (const date of Object.keys(idx.dates)) {
@@ -66,6 +87,10 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
         missing.push(`${security}/${date}`);
         continue;
       }
+      // A manifest older than this run: the job was skipped (its inputs had not changed).
+      const skipped = manifest.committedAt < input.startedAt;
+      if (skipped) reused++;
+      jobRows.push([security, date, skipped ? 'skipped' : 'done', String(manifest.orders), '']);
       bytesRead += partialText.length;
       rollup = mergeRollups(rollup, rollupFromJson(JSON.parse(partialText)));
       done++;
@@ -87,7 +112,9 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
     }
     const file = path.join(paths.rollups, `${level}.csv`);
     await writeFileAtomic(file, text);
-    files.push(path.relative(paths.out, file));
+    const pq = path.join(paths.rollups, `${level}.parquet`);
+    await writeFileAtomic(pq, tableParquet(level, level === 'participant' ? PARTICIPANT_COLUMNS(names) : ROLLUP_PARQUET_COLUMNS, rows));
+    files.push(path.relative(paths.out, file), path.relative(paths.out, pq));
   }
   // Reconciliation of the whole run, from the split manifests: every row read is kept, filtered or rejected.
   const byKind: Record<string, Reconciliation> = { orders: zero(), trades: zero(), nbbo: zero() };
@@ -101,11 +128,22 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const known = new Set(input.failures.map((f) => f.job));
   const failures = [...input.failures, ...missing.filter((j) => !known.has(j)).map((job) => ({ job, error: 'no committed output' }))];
   const reconciliation = Object.values(byKind).reduce(add, zero());
+  const errorOf = new Map(failures.map((f) => [f.job, f.error]));
+  for (const job of missing) {
+    const [security, date] = job.split('/');
+    jobRows.push([security, date, 'failed', '0', errorOf.get(job) ?? 'no committed output']);
+  }
+  for (const job of jobsIndex.emptyJobs ?? []) {
+    const [security, date] = job.split('/');
+    jobRows.push([security, date, 'empty', '0', '']);
+  }
+  jobRows.sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
+  await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
     inputs: plan.files.map((f) => ({ kind: f.kind, path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha1HeadTail: f.headTailSha1 })),
     warnings,
-    jobs: { total: jobs, done: done - Math.min(done, input.skipped), skipped: Math.min(done, input.skipped), failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
+    jobs: { total: jobs, done: done - reused, skipped: reused, failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
     orders,
     reconciliation: { total: reconciliation, byKind },
     dataQuality: { filledQtyMismatch: mismatch },
@@ -114,5 +152,6 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
     host: await detectHost(plan.config.processing),
   };
   await writeJsonAtomic(paths.summary, summary);
+  await buildReport(paths.out);
   return { summaryFile: paths.summary, jobs, done, failed: failures.length, empty: jobsIndex.empty, orders, reconciliation, bytesRead };
 }

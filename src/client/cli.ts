@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { detectHost } from '../config/host-profile';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { generate } from '../generator/generate';
+import { buildReport } from '../report/report';
 import { logger } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
 import { progressQuery, runWorkflowId } from '../workflows/shared';
@@ -159,6 +160,19 @@ program.command('cancel')
   .action(async (run: string) => {
     try {
       process.stdout.write((await cancelRun(run)) + '\n');
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('report')
+  .description('rebuild a run\'s self-contained HTML report from its outputs and print its path')
+  .argument('<run>', 'run name')
+  .option('--output-dir <dir>', 'the output folder the run wrote to (output.dir)', 'out')
+  .action(async (run: string, o: { outputDir: string }) => {
+    try {
+      process.stdout.write((await buildReport(path.resolve(o.outputDir, run))) + '\n');
       process.exit(0);
     } catch (e) {
       fail(e);

@@ -32,8 +32,9 @@ export function sizeHost(
 ): HostProfile {
   const preset = processing.preset === 'auto' ? choosePreset(cores, totalMemoryMB) : processing.preset;
   const p = PRESETS[preset];
-  // CPU-bound ingest: one slot per core, at least 2 so a heartbeat-light step can run beside a heavy one.
-  const autoSlots = Math.max(2, Math.min(p.maxSlots, cores * p.slotsPerCore));
+  // Shard parsing runs on a thread pool of one thread per core whatever the slots; job activities are short
+  // and partly I/O-bound, so two slots per core (at least 4) keep the cores busy without oversubscribing.
+  const autoSlots = Math.max(4, Math.min(p.maxSlots, cores * 2 * p.slotsPerCore));
   // ~1 KB per buffered row; never plan more than a quarter of available memory for chunks of all slots.
   const memRows = Math.floor((availableMemoryMB * 1024 * 0.25) / Math.max(1, autoSlots));
   const autoChunk = Math.max(10_000, Math.min(p.chunkRows, memRows));

@@ -33,7 +33,10 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     activities,
     maxConcurrentActivityTaskExecutions: slots,
     maxConcurrentWorkflowTaskExecutions: 40,
-    maxCachedWorkflows: 500,
+    // Every open workflow should stay cached: an evicted security workflow is replayed from its whole history
+    // on its next event. Up to securityConcurrency x jobConcurrency jobs are open at once (10 x 20 by default;
+    // 1 MB or less each).
+    maxCachedWorkflows: Number(process.env.SWEEPFLOW_MAX_CACHED_WORKFLOWS) || 2000,
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
   });
   return { worker, profile: { ...profile, activitySlots: slots } };

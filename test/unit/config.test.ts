@@ -68,7 +68,7 @@ describe('config', () => {
     expect(choosePreset(8, 32 * 1024)).toBe('workstation');
     expect(choosePreset(32, 128 * 1024)).toBe('server');
     const p = parseConfig({ name: 'r', inputs: { orders: 'o' } }, 't', {}).processing;
-    expect(sizeHost(2, 24 * 1024, 20 * 1024, p)).toMatchObject({ preset: 'laptop', activitySlots: 2, chunkRows: 50_000 });
+    expect(sizeHost(2, 24 * 1024, 20 * 1024, p)).toMatchObject({ preset: 'laptop', activitySlots: 4, chunkRows: 50_000 });
     expect(sizeHost(64, 256 * 1024, 200 * 1024, p)).toMatchObject({ preset: 'server', activitySlots: 64 });
     expect(sizeHost(2, 1024, 100, { ...p, activitySlots: 5, chunkRows: 1234 })).toMatchObject({ activitySlots: 5, chunkRows: 1234 });
   });

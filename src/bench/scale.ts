@@ -1,0 +1,86 @@
+/**
+ * npm run bench:scale [-- --jobs 36500] -- N tiny jobs through the whole pipeline on the embedded dev
+ * server (SQLite in memory): total time, ms per job, the largest workflow history, and worker RSS.
+ * The fan-out is the run -> security -> date tree: every history stays small whatever N is.
+ */
+import { rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startDevServer } from '../client/dev-server';
+import { generate } from '../generator/generate';
+import { createSweepflowWorker } from '../worker/worker';
+import type { RunResult } from '../workflows/types';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const jobs = Number(arg('jobs', '5000'));
+  const dates = Number(arg('dates', String(jobs >= 36500 ? 365 : 100)));
+  const securities = Math.ceil(jobs / dates);
+  const dir = path.join(ROOT, 'bench-data', `scale-${jobs}`);
+  rmSync(dir, { recursive: true, force: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const tGen = Date.now();
+  await generate({ securities, dates, rowsPerJob: 3, seed: 3, out: path.join(dir, 'data') });
+  process.stdout.write(`generated ${securities} securities x ${dates} dates = ${securities * dates} jobs in ${((Date.now() - tGen) / 1000).toFixed(1)} s\n`);
+
+  const port = await freePort();
+  const server = await startDevServer({ port, uiPort: await freePort(), dbFile: null, logFile: path.join(dir, 'temporal.log') });
+  let peakRss = 0;
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+  try {
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+    const { worker, profile } = await createSweepflowWorker({ connection: nativeConnection, taskQueue: 'scale', workflowBundle, shutdownGraceSeconds: 1 });
+    const running = worker.run();
+    const t0 = Date.now();
+    const result = (await client.workflow.execute('pipelineRun', {
+      taskQueue: 'scale', workflowId: 'sweepflow-scale',
+      args: [{ name: 'scale', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' },
+        processing: { jobConcurrency: Number(arg('job-concurrency', '50')), securityConcurrency: Number(arg('security-concurrency', '10')) } }],
+    })) as RunResult;
+    const seconds = (Date.now() - t0) / 1000;
+    // Largest history of the run's workflows (visibility lists every one with its length).
+    let maxHistory = 0, maxId = '', workflows = 0;
+    for await (const w of client.workflow.list({ query: 'RunName = "scale"' })) {
+      workflows++;
+      if (w.historyLength > maxHistory) {
+        maxHistory = w.historyLength;
+        maxId = w.workflowId;
+      }
+    }
+    worker.shutdown();
+    await running;
+    clearInterval(sampler);
+    process.stdout.write(`host: ${os.cpus().length} cores; worker activity slots ${profile.activitySlots}\n`);
+    process.stdout.write(`jobs=${result.jobs} done=${result.done} failed=${result.failed} workflows=${workflows} seconds=${seconds.toFixed(1)}\n`);
+    process.stdout.write(`largest history: ${maxHistory} events (${maxId}); worker peak RSS ${Math.round(peakRss / 1048576)} MB\n`);
+    process.stdout.write(`ms_per_job=${((seconds * 1000) / result.jobs).toFixed(1)} max_history_events=${maxHistory}\n`);
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});

@@ -57,7 +57,8 @@ describe('the pipeline on a real Temporal server', () => {
     expect(byKind.nbbo.read).toBe(truth.totals.quoteRows);
     expect(total.rejected).toBe(0);
     expect(summary.jobs).toMatchObject({ total: 6, failed: 0, failedJobs: [] });
-    expect(summary.rollups).toHaveLength(11);
+    expect(summary.rollups).toHaveLength(22); // 11 levels, CSV and Parquet
+    expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(11);
   });
 
   it('shows the parent, one workflow per security and one child per job in the UI, findable by RunName', async () => {

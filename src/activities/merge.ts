@@ -81,8 +81,10 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
       let manifest: JobManifest;
       let partialText: string;
       try {
-        manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as JobManifest;
+        const manifestText = await readFile(path.join(dir, 'manifest.json'));
+        manifest = JSON.parse(manifestText.toString('utf8')) as JobManifest;
         partialText = await readFile(path.join(dir, 'partial.json'), 'utf8');
+        bytesRead += manifestText.length;
       } catch {
         missing.push(`${security}/${date}`);
         continue;
@@ -91,7 +93,7 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
       const skipped = manifest.committedAt < input.startedAt;
       if (skipped) reused++;
       jobRows.push([security, date, skipped ? 'skipped' : 'done', String(manifest.orders), '']);
-      bytesRead += partialText.length;
+      bytesRead += Buffer.byteLength(partialText);
       rollup = mergeRollups(rollup, rollupFromJson(JSON.parse(partialText)));
       done++;
       orders += manifest.orders;
@@ -148,6 +150,8 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
     reconciliation: { total: reconciliation, byKind },
     dataQuality: { filledQtyMismatch: mismatch },
     rollups: files,
+    // What the merge read of the jobs: their manifests and partial aggregates, never per-order data.
+    merge: { jobsMerged: done, bytesRead },
     rejects: rejectsFiles.map((f) => path.join('rejects', f)),
     host: await detectHost(plan.config.processing),
   };

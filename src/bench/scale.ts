@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'scale', workflowId: 'sweepflow-scale',
       args: [{ name: 'scale', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' },
-        processing: { jobConcurrency: Number(arg('job-concurrency', '50')), securityConcurrency: Number(arg('security-concurrency', '10')) } }],
+        processing: { jobConcurrency: Number(arg('job-concurrency', '20')), securityConcurrency: Number(arg('security-concurrency', '5')) } }],
     })) as RunResult;
     const seconds = (Date.now() - t0) / 1000;
     // Largest history of the run's workflows (visibility lists every one with its length).

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/client/dev-server';
 import { createSweepflowWorker } from '../../src/worker/worker';
@@ -84,4 +84,20 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Runs a pipeline that must fail; returns the innermost failure message (the one a person acts on). */
+export async function runFailure(env: TestEnv, taskQueue: string, workflowId: string, input: unknown): Promise<string> {
+  try {
+    await env.client.workflow.execute('pipelineRun', { taskQueue, workflowId, args: [input] });
+  } catch (e) {
+    if (!(e instanceof WorkflowFailedError)) throw e;
+    let cur: unknown = e, msg = '';
+    while (cur) {
+      msg = (cur as Error).message;
+      cur = (cur as { cause?: unknown }).cause;
+    }
+    return msg;
+  }
+  throw new Error(`${workflowId} should have failed`);
 }

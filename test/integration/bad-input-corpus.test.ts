@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { WorkflowFailedError } from '@temporalio/client';
 import { parse } from 'csv-parse/sync';
 import type { RunResult } from '../../src/workflows/types';
-import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 /** The bad-input corpus of the ingest engine: each case gives its documented outcome (README "Bad input"). */
 const dir = path.join(TEST_OUTPUT, 'corpus');
@@ -16,20 +15,7 @@ const T = 1725494536001032398n; // 2024-09-05 10:02 Sydney
 const row = (i: number, patch: Partial<Record<'side' | 'qty' | 'participant', string>> = {}): string =>
   `${7904794000124134556n + BigInt(i)},${T + BigInt(i)},${i},110621,${patch.side ?? '1'},3335,${patch.qty ?? '100'},100,0,2048,${patch.participant ?? '54'}`;
 
-async function failure(workflowId: string, input: unknown): Promise<string> {
-  try {
-    await env.client.workflow.execute('pipelineRun', { taskQueue: queue, workflowId, args: [input] });
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkflowFailedError);
-    let cur: unknown = e, msg = '';
-    while (cur) {
-      msg = (cur as Error).message;
-      cur = (cur as { cause?: unknown }).cause;
-    }
-    return msg;
-  }
-  throw new Error('the run should have failed');
-}
+const failure = (workflowId: string, input: unknown): Promise<string> => runFailure(env, queue, workflowId, input);
 
 beforeAll(async () => {
   rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
 import { generate, type Truth } from '../../src/generator/generate';
 import type { RunResult } from '../../src/workflows/types';
-import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 const dir = path.join(TEST_OUTPUT, 'bad-input');
 const queue = 'it-bad';
@@ -21,20 +20,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function failureOf(workflowId: string, input: unknown): Promise<string> {
-  try {
-    await env.client.workflow.execute('pipelineRun', { taskQueue: queue, workflowId, args: [input] });
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkflowFailedError);
-    let cur: unknown = e, msg = '';
-    while (cur) {
-      msg = (cur as Error).message;
-      cur = (cur as { cause?: unknown }).cause;
-    }
-    return msg;
-  }
-  throw new Error('the run should have failed');
-}
+const failureOf = (workflowId: string, input: unknown): Promise<string> => runFailure(env, queue, workflowId, input);
 
 it('an invalid config fails the run at once, listing every problem with its JSON path', async () => {
   const msg = await failureOf('sweepflow-badcfg', { name: 'badcfg', inputs: {}, thresholds: { sizeEdges: [5, 1] }, jobs: { dates: ['yesterday'] } });

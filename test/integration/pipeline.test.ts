@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureTemporalCli } from '../../src/client/dev-server';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { checkAgainstTruth } from '../../src/client/truth-check';
 import { generate, type Truth } from '../../src/generator/generate';
 import { RunNameKey } from '../../src/workflows/shared';
@@ -59,6 +61,32 @@ describe('the pipeline on a real Temporal server', () => {
     expect(summary.jobs).toMatchObject({ total: 6, failed: 0, failedJobs: [] });
     expect(summary.rollups).toHaveLength(22); // 11 levels, CSV and Parquet
     expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(11);
+  });
+
+  it('rollups equal a direct recomputation from the per-order outputs', () => {
+    const bySec = new Map<string, { orders: number; sweeps: number; filled: number; qty: bigint; filledQty: bigint; notional: bigint; statuses: number[] }>();
+    for (const job of Object.keys(truth.jobs)) {
+      const [security, date] = job.split('/');
+      const rows = parse(gunzipSync(readFileSync(path.join(first.out, 'by_security', security, date, 'orders.csv.gz'))), { columns: true }) as Record<string, string>[];
+      const acc = bySec.get(security) ?? { orders: 0, sweeps: 0, filled: 0, qty: 0n, filledQty: 0n, notional: 0n, statuses: [0, 0, 0] };
+      for (const o of rows) {
+        acc.orders++;
+        if (o.is_sweep === 'true') acc.sweeps++;
+        acc.qty += BigInt(o.final_qty);
+        acc.filledQty += BigInt(o.filled_qty);
+        acc.notional += BigInt(o.notional);
+        acc.statuses[['FILLED', 'PARTIAL', 'UNFILLED'].indexOf(o.fill_status)]++;
+      }
+      bySec.set(security, acc);
+    }
+    const rollup = parse(readFileSync(path.join(first.out, 'rollups', 'security.csv')), { columns: true }) as Record<string, string>[];
+    expect(rollup.map((r) => r.key)).toEqual([...bySec.keys()].sort());
+    for (const r of rollup) {
+      const a = bySec.get(r.key)!;
+      expect([Number(r.orders), Number(r.sweeps), r.total_qty, r.filled_qty, Number(r.filled), Number(r.partial), Number(r.unfilled)])
+        .toEqual([a.orders, a.sweeps, a.qty.toString(), a.filledQty.toString(), ...a.statuses]);
+      expect(Number(r.vwap)).toBeCloseTo(Number(a.notional) / Number(a.filledQty), 9);
+    }
   });
 
   it('shows the parent, one workflow per security and one child per job in the UI, findable by RunName', async () => {

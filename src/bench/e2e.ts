@@ -1,0 +1,94 @@
+/**
+ * npm run bench -- the whole pipeline (plan, shard, jobs, merge) on a generated input of >= 1 GB with
+ * >= 100 jobs, on the embedded dev server with all cores, against DuckDB (two threads) reading the same
+ * order files and computing the by-security x date counts and quantity sums. Ends with
+ * `ratio_vs_duckdb=<our wall time / DuckDB wall time>`.
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startDevServer } from '../client/dev-server';
+import { generate } from '../generator/generate';
+import { createSweepflowWorker } from '../worker/worker';
+import type { RunResult } from '../workflows/types';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DATA = path.join(ROOT, 'bench-data', 'ingest', 'gen'); // shared with bench:ingest
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function bytesUnder(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n += e.isDirectory() ? bytesUnder(p) : statSync(p).size;
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(DATA, 'truth.json'))) {
+    process.stderr.write('generating the input (11 securities x 10 dates, ~1.6 GB) once...\n');
+    await generate({ securities: 11, dates: 10, rowsPerJob: 50_000, seed: 5, out: DATA });
+  }
+  const inputBytes = ['orders', 'trades', 'nbbo'].reduce((s, k) => s + bytesUnder(path.join(DATA, k)), 0);
+  const ordersBytes = bytesUnder(path.join(DATA, 'orders'));
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const base = path.join(ROOT, 'bench-data', 'e2e');
+  rmSync(base, { recursive: true, force: true });
+  const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: null, logFile: path.join(ROOT, 'bench-data', 'e2e-temporal.log') });
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  let seconds = 0;
+  let result: RunResult;
+  try {
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+    const { worker, profile } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'e2e', workflowBundle, shutdownGraceSeconds: 1 });
+    const running = worker.run();
+    const t0 = Date.now();
+    result = (await client.workflow.execute('pipelineRun', {
+      taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
+      args: [{ name: 'e2e', baseDir: base, inputs: { orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades'), nbbo: path.join(DATA, 'nbbo') },
+        processing: { splitBytes: 64 * 1024 * 1024 } }],
+    })) as RunResult;
+    seconds = (Date.now() - t0) / 1000;
+    worker.shutdown();
+    await running;
+    process.stdout.write(`host: ${os.cpus().length} cores; worker slots ${profile.activitySlots}, shard threads ${os.availableParallelism()}\n`);
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+  }
+  process.stdout.write(`ours: jobs=${result.jobs} done=${result.done} failed=${result.failed} rows=${result.reconciliation.read} ` +
+    `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
+    `peak_rss_MB=${Math.round(peak / 1048576)} (one process: worker, shard threads, client)\n`);
+
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const c = await db.connect();
+  const t1 = Date.now();
+  const r = await c.runAndReadAll(`
+    SELECT security_code, cast(timezone('Australia/Sydney', make_timestamp("timestamp" // 1000)) as date) AS d,
+           count(*) AS orders, sum(quantity) AS qty
+    FROM read_csv('${path.join(DATA, 'orders', '*.csv')}', header = true)
+    WHERE (exchangeordertype & 6464) != 0 GROUP BY 1, 2`);
+  const duck = (Date.now() - t1) / 1000;
+  process.stdout.write(`duckdb 2 threads: ${r.getRowObjects().length} security x date groups from ${(ordersBytes / 1e9).toFixed(2)} GB of orders in ${duck.toFixed(1)} s\n`);
+  process.stdout.write(`ratio_vs_duckdb=${(seconds / duck).toFixed(2)}\n`);
+}
+
+main().then(() => process.exit(0), (e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});

@@ -39,7 +39,6 @@ export interface MergeInput {
   startedAt: string;
   /** Failed jobs as the workflows saw them (capped); jobs without a manifest are listed as failed too. */
   failures: { job: string; error: string }[];
-  skipped: number;
 }
 
 export interface MergeResult {

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { sizeHost } from '../config/host-profile';
 import { InputError } from '../io/csv-file';
 import { RejectLimitError, shardSplitTask, type ShardOutcome, type ShardTask } from '../io/shard-split';
 import { ShardThreadError, ShardThreadPool } from '../io/thread-pool';
@@ -22,6 +24,8 @@ export async function shardSplit(run: RunRef, splitIndex: number): Promise<Split
     baseDir: plan.baseDir, outputDir: c.output.dir, workDir: c.output.workDir, runName: c.name, planCreatedAt: plan.createdAt,
     split, files: split.parts.map((p) => ({ index: p.file, path: plan.files[p.file].path })), columns: c.columns,
     masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask }, maxRejectShare: c.thresholds.maxRejectShare,
+    chunkRows: typeof c.processing.chunkRows === 'number' ? c.processing.chunkRows
+      : sizeHost(os.availableParallelism(), os.totalmem() / 1048576, os.freemem() / 1048576, c.processing).chunkRows,
   };
   pool ??= new ShardThreadPool();
   const beat = (p: { bytes: number; rows: number }): void => heartbeat(p);

@@ -108,7 +108,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
     const task: ShardTask = {
       baseDir: work, outputDir: 'out', workDir: 'work', runName: 'bench', planCreatedAt: createdAt, split,
       files: split.parts.map((p) => ({ index: p.file, path: inputs[p.file] })), columns: { orders: {}, trades: {}, nbbo: {} },
-      masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01,
+      masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000,
     };
     const o = pool.script ? await pool.run(task, () => undefined) : await shardSplitTask(task, () => undefined);
     rows += o.manifest.totals.read;

@@ -75,7 +75,7 @@ export const configSchema = z.strictObject({
     preset: z.enum(['auto', 'laptop', 'workstation', 'server']).default('auto'),
     /** Concurrent activities per worker. @default "auto" (from the preset) */
     activitySlots: slots.default('auto'),
-    /** Rows per ingest chunk. @default "auto" (from the preset) */
+    /** Rows a shard thread buffers before flushing its shards (~256 bytes each): bounds ingest memory. @default "auto" (from the preset) */
     chunkRows: slots.default('auto'),
     /** Target bytes per ingest split: large files are cut, small files packed. @default 268435456 (256 MiB) */
     splitBytes: z.number().int().positive().default(256 * 1024 * 1024),

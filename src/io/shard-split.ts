@@ -33,6 +33,8 @@ export interface ShardTask {
   columns: Record<'orders' | 'trades' | 'nbbo', Record<string, string>>;
   masks: { centrePoint: number; sweep: number };
   maxRejectShare: number;
+  /** Rows buffered (about 256 bytes each) before the shards are flushed: bounds this task's memory. */
+  chunkRows: number;
 }
 
 /** Split manifest: the commit record of one split; shards not listed in a manifest do not exist. */
@@ -94,7 +96,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   await mkdir(paths.staging, { recursive: true });
   for (const d of await readdir(paths.staging)) if (d.startsWith(`${split.id}.`)) await rm(path.join(paths.staging, d), { recursive: true, force: true });
   const staging = path.join(paths.staging, `${split.id}.${randomBytes(4).toString('hex')}`);
-  const writer = new PartitionWriter(SHARD_COLUMNS[split.kind]);
+  const writer = new PartitionWriter(SHARD_COLUMNS[split.kind], task.chunkRows * 256);
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);
   const rejectsStaged = path.join(staging, 'rejects.csv');
   const partitions: SplitManifest['partitions'] = {};

@@ -73,7 +73,7 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
   });
 
   progress.stage = 'merging';
-  const merged = await merging.mergeRun({ run, startedAt, failures, skipped: progress.jobs.skipped });
+  const merged = await merging.mergeRun({ run, startedAt, failures });
   progress.stage = 'done';
   upsertSearchAttributes([{ key: JobStatusKey, value: merged.failed > 0 ? 'completed_with_failures' : 'done' }]);
   if (jobs.jobs === 0 && jobs.empty === 0) {

@@ -14,6 +14,7 @@ import { clientConnection, serviceSettings, workerConnection } from './connectio
 import { startDevServer } from './dev-server';
 import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
+import { createSchedule, parseInterval, scheduleId } from './schedule';
 import { progressLine, runPipeline } from './run';
 
 const program = new Command('sweepflow')
@@ -173,6 +174,39 @@ program.command('report')
   .action(async (run: string, o: { outputDir: string }) => {
     try {
       process.stdout.write((await buildReport(path.resolve(o.outputDir, run))) + '\n');
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+const scheduleCmd = program.command('schedule').description('continuous incremental runs with Temporal Schedules');
+scheduleCmd.command('create')
+  .description('start the run every interval; each start runs only new or changed jobs (needs a running server and worker)')
+  .requiredOption('-c, --config <file>', 'run config (JSON)')
+  .requiredOption('--every <interval>', 'e.g. 30m, 1h, 1d')
+  .action(async (o: { config: string; every: string }) => {
+    try {
+      const every = parseInterval(o.every);
+      if (!every) throw new Error(`--every '${o.every}': expected a number and a unit s, m, h or d (e.g. 15m)`);
+      const config = loadConfigFile(o.config);
+      const settings = serviceSettings();
+      const client = new Client({ connection: await clientConnection(settings), namespace: settings.namespace });
+      const handle = await createSchedule(client, config, every, process.env.SWEEPFLOW_TASK_QUEUE || undefined);
+      process.stdout.write(`schedule ${handle.scheduleId}: run ${config.name} every ${o.every} (temporal schedule describe --schedule-id ${handle.scheduleId})\n`);
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+scheduleCmd.command('delete')
+  .argument('<run>', 'run name')
+  .action(async (run: string) => {
+    try {
+      const settings = serviceSettings();
+      const client = new Client({ connection: await clientConnection(settings), namespace: settings.namespace });
+      await client.schedule.getHandle(scheduleId(run)).delete();
+      process.stdout.write(`deleted schedule ${scheduleId(run)}\n`);
       process.exit(0);
     } catch (e) {
       fail(e);

@@ -9,13 +9,13 @@ import { generate } from '../generator/generate';
 import { buildReport } from '../report/report';
 import { logger } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
-import { progressQuery, runWorkflowId } from '../workflows/shared';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer } from './dev-server';
 import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
 import { createSchedule, parseInterval, scheduleId } from './schedule';
-import { progressLine, runPipeline } from './run';
+import { statusText } from './status';
+import { runPipeline } from './run';
 
 const program = new Command('sweepflow')
   .description('ASX Centre Point order analytics, as a durable pipeline on Temporal')
@@ -120,19 +120,18 @@ configCmd.command('show')
   });
 
 program.command('status')
-  .description('progress of a run (needs its server: TEMPORAL_ADDRESS or the embedded one)')
+  .description('a run\'s state, progress bar and security x date grid (needs its server: TEMPORAL_ADDRESS or the embedded one)')
   .argument('<run>', 'run name')
-  .action(async (run: string) => {
+  .option('-w, --watch', 'redraw every 2 s until the run closes')
+  .action(async (run: string, o: { watch?: boolean }) => {
     try {
       const settings = serviceSettings();
       const client = new Client({ connection: await clientConnection(settings), namespace: settings.namespace });
-      const handle = client.workflow.getHandle(runWorkflowId(run));
-      const desc = await handle.describe();
-      process.stdout.write(`${desc.workflowId}: ${desc.status.name}\n`);
-      try {
-        process.stdout.write(progressLine(await handle.query(progressQuery)) + '\n');
-      } catch {
-        // closed runs without a worker cannot answer queries
+      for (;;) {
+        const { text, closed } = await statusText(client, run);
+        process.stdout.write((o.watch ? '\x1b[2J\x1b[H' : '') + text + '\n');
+        if (!o.watch || closed) break;
+        await new Promise((r) => setTimeout(r, 2000));
       }
       process.exit(0);
     } catch (e) {

@@ -13,7 +13,7 @@ import { isSweep } from '../domain/order-type';
 import { simulateSweeps } from '../domain/simulation';
 import { parseTimeOfDay, sydneyTimeOfDayMs, nanosToMillis } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { readCsv } from '../io/csv-file';
 import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS, orderMeasuresFromRow, parseStateLine, stateLine, type OrderWithTrades } from '../io/job-files';
 import { writeTable } from '../io/tables';
@@ -195,7 +195,9 @@ async function classifyJobWork(job: JobRef): Promise<{ orders: number; sweeps: n
   const settings = settingsOf(plan);
   const dir = jobWorkDir(paths.work, job.security, job.date);
   const measures = (await readStates(dir)).map((o) => measureOrder(o.states, o.trades, book, settings));
-  await writeTable(jobOutputDir(paths, job.security, job.date), 'orders', ORDER_COLUMNS, measures);
+  const outDir = jobOutputDir(paths, job.security, job.date);
+  await removeStaleTemps(outDir); // left by an attempt whose worker was killed mid-write
+  await writeTable(outDir, 'orders', ORDER_COLUMNS, measures);
   const result = { orders: measures.length, sweeps: measures.filter((m) => m.isSweep).length, ms: Date.now() - t0 };
   await writeJsonAtomic(path.join(dir, 'classify.json'), result);
   return result;
@@ -262,6 +264,7 @@ async function aggregateJobWork(job: JobRef): Promise<JobResult> {
     if (o.filledQtyMismatch) mismatch++;
   });
   await writeJsonAtomic(path.join(outDir, 'partial.json'), rollupToJson(rollup));
+  await removeStaleTemps(outDir);
   const manifest: JobManifest = {
     security: job.security, date: job.date, fingerprint: ingest.fingerprint, committedAt: new Date().toISOString(),
     orders, sweeps, events: ingest.events, trades: ingest.trades, quotes: ingest.quotes, fillStatus, sweepScenario, filledQty,

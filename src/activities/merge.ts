@@ -25,7 +25,7 @@ const PARTICIPANT_COLUMNS = (names: Record<string, { name: string; type: string 
   { name: 'participant_type', type: 'STRING', get: (r) => names[r.key]?.type ?? '' },
   ...ROLLUP_PARQUET_COLUMNS.slice(1),
 ];
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { cell, csvLine } from '../io/csv-writer';
 import { jobOutputDir } from '../io/paths';
 import type { Reconciliation, RunRef } from '../workflows/types';
@@ -67,6 +67,8 @@ export async function mergeRun(input: MergeInput): Promise<MergeResult> {
 
 async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const { plan, paths } = await loadPlan(input.run);
+  await removeStaleTemps(paths.rollups);
+  await removeStaleTemps(paths.out);
   const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
   let rollup: Rollup = emptyRollup();
   let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;

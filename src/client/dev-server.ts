@@ -49,6 +49,8 @@ export interface DevServer {
   /** False when a server was already listening and is reused (stop() then leaves it alone). */
   started: boolean;
   stop(): Promise<void>;
+  /** Kills the server outright (SIGKILL), as a crash would; for fault tests. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const uiPort = opts.uiPort ?? port + 1000;
   const address = `127.0.0.1:${port}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
-  if (await portOpen(port)) return { address, uiUrl, started: false, stop: async () => undefined };
+  if (await portOpen(port)) return { address, uiUrl, started: false, stop: async () => undefined, kill: async () => undefined };
   const bin = ensureTemporalCli();
   const stateDir = path.join(PROJECT_ROOT, '.state');
   mkdirSync(stateDir, { recursive: true });
@@ -89,6 +91,11 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }),
+    kill: () => new Promise<void>((resolve) => {
+      if (exited !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Writes a file under a temporary name in the same folder, then renames it: readers never see half a file. */
@@ -36,4 +36,20 @@ export async function replaceDirAtomic(stagingDir: string, finalDir: string): Pr
   }
   await rename(stagingDir, finalDir);
   if (moved) await rm(aside, { recursive: true, force: true });
+}
+
+const STALE_TEMP = /\.tmp-\d+-[0-9a-f]{8}$/;
+
+/**
+ * Removes what writeFileAtomic left behind when its process was killed between write and rename. Called
+ * by the step that owns a folder before it writes there again, so a crash leaves no litter in outputs.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!STALE_TEMP.test(name)) continue;
+    await rm(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

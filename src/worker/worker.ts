@@ -38,6 +38,9 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     // 1 MB or less each).
     maxCachedWorkflows: Number(process.env.SWEEPFLOW_MAX_CACHED_WORKFLOWS) || 2000,
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
+    // How long the server holds a cached workflow's task for this worker before any worker may take it; a
+    // killed worker costs the run that long. @default 10 s
+    stickyQueueScheduleToStartTimeout: `${Number(process.env.SWEEPFLOW_STICKY_TIMEOUT_SECONDS) || 10} seconds`,
   });
   return { worker, profile: { ...profile, activitySlots: slots } };
 }

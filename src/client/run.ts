@@ -23,15 +23,26 @@ export interface RunOutcome {
   workflowId: string;
 }
 
-export function progressLine(p: Progress): string {
+/**
+ * Jobs of this execution of a run that have finished, from visibility: the run's own counters move only when
+ * a whole security finishes, this moves with every job. Eventually consistent, which a progress line can be.
+ */
+export async function finishedJobs(client: Client, run: string, since: Date): Promise<number> {
+  const r = await client.workflow.count(`RunName = "${run}" AND WorkflowType = "jobWorkflow" AND ` +
+    `JobStatus IN ("done", "skipped", "failed") AND StartTime >= "${since.toISOString()}"`);
+  return r.count;
+}
+
+export function progressLine(p: Progress, finishedFromVisibility = 0): string {
   const j = p.jobs;
   const secs = Math.max(1, (Date.now() - p.startedAt) / 1000);
-  const finished = j.done + j.skipped + j.failed;
+  const finished = Math.max(j.done + j.skipped + j.failed, finishedFromVisibility);
   const rate = finished / secs;
   const eta = rate > 0 && j.total > finished ? ` eta ${Math.round((j.total - finished) / rate)}s` : '';
-  return `[${p.stage}] splits ${p.splits.done}/${p.splits.total}  jobs ${finished}/${j.total} ` +
-    `(done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})  rows ${p.rowsRead.toLocaleString('en')}` +
-    `  ${(p.bytes / 1e6).toFixed(1)} MB${eta}`;
+  // done/skipped/failed are exact once a security finishes; `finished` also counts jobs of running securities.
+  return `[${p.stage}] splits ${p.splits.done}/${p.splits.total}  jobs ${finished}/${j.total} finished` +
+    `  securities ${p.securities.done}/${p.securities.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})` +
+    `  rows ${p.rowsRead.toLocaleString('en')}  ${(p.bytes / 1e6).toFixed(1)} MB${eta}`;
 }
 
 /**
@@ -71,9 +82,10 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     let timer: NodeJS.Timeout | null = null;
     if (opts.progress ?? true) {
       let last = '';
+      const started = new Date((await handle.describe()).startTime.getTime() - 1000);
       timer = setInterval(() => {
-        handle.query(progressQuery).then((p) => {
-          const line = progressLine(p);
+        Promise.all([handle.query(progressQuery), finishedJobs(client, config.name, started).catch(() => 0)]).then(([p, n]) => {
+          const line = progressLine(p, n);
           if (line !== last) process.stderr.write(line + '\n');
           last = line;
         }).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, TradeDateKey } from '../workflows/shared';
 import type { Progress } from '../workflows/types';
+import { finishedJobs } from './run';
 
 export interface JobCell {
   security: string;
@@ -74,7 +75,7 @@ export async function statusText(client: Client, run: string): Promise<{ text: s
   }
   if (progress) {
     const j = progress.jobs;
-    const finished = j.done + j.skipped + j.failed;
+    const finished = Math.max(j.done + j.skipped + j.failed, await finishedJobs(client, run, desc.startTime).catch(() => 0));
     lines.push(`stage ${progress.stage}  splits ${progress.splits.done}/${progress.splits.total}  rows ${progress.rowsRead.toLocaleString('en')}`);
     lines.push(`jobs ${progressBar(finished, j.total)} ${finished}/${j.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})`);
   }

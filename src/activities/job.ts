@@ -145,11 +145,15 @@ async function ingestJobWork(job: JobRef): Promise<IngestResult> {
     if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [] });
     else ruleFilteredEvents += s.events;
   }
+  // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
+  // every match): memory follows the joined trades, not the partition's whole trade file.
   const partitionTrades: TradeSide[] = [];
-  await readTrades(shardPaths(paths.work, inputs.trades.files), (t) => partitionTrades.push(t));
-  const { byOrder, unmatched } = joinTrades(kept, partitionTrades);
+  await readTrades(shardPaths(paths.work, inputs.trades.files), (t) => {
+    if (kept.has(t.orderId)) partitionTrades.push(t);
+  });
+  const { byOrder } = joinTrades(kept, partitionTrades);
   for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
-  const joined = partitionTrades.length - unmatched;
+  const joined = partitionTrades.length;
   const dir = jobWorkDir(paths.work, job.security, job.date);
   await mkdir(dir, { recursive: true });
   let text = '';

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { detectHost } from '../config/host-profile';
-import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupRow, type Rollup, type RollupRow } from '../domain/rollups';
+import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollupInto, rollupFromJson, rollupRow, type RollupRow } from '../domain/rollups';
 import { tableParquet, type ColumnSpec } from '../io/tables';
 import { buildReport } from '../report/report';
 
@@ -70,7 +70,7 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   await removeStaleTemps(paths.rollups);
   await removeStaleTemps(paths.out);
   const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
-  let rollup: Rollup = emptyRollup();
+  const rollup = emptyRollup();
   let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
   const missing: string[] = [];
   const jobRows: string[][] = [];
@@ -95,7 +95,7 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
       if (skipped) reused++;
       jobRows.push([security, date, skipped ? 'skipped' : 'done', String(manifest.orders), '']);
       bytesRead += Buffer.byteLength(partialText);
-      rollup = mergeRollups(rollup, rollupFromJson(JSON.parse(partialText)));
+      mergeRollupInto(rollup, rollupFromJson(JSON.parse(partialText)));
       done++;
       orders += manifest.orders;
       mismatch += manifest.dataQuality.filledQtyMismatch;

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { RunConfig } from '../config/schema';
-import { InputError } from '../io/csv-file';
 import { runPaths, type RunPaths } from '../io/paths';
 import type { Split } from '../domain/splits';
 import type { Fingerprint } from '../io/inventory';
@@ -49,12 +48,6 @@ export async function loadPlan(run: RunRef): Promise<{ plan: Plan; paths: RunPat
 /** Forgets cached plans (a new plan for the same run was written). */
 export function forgetPlan(run: RunRef): void {
   cache.delete(path.join(run.work, 'plan.json'));
-}
-
-/** Input and config errors are not worth retrying: fail at once with the message a person can act on. */
-export function asNonRetryable(e: unknown): unknown {
-  if (e instanceof InputError) return ApplicationFailure.nonRetryable(e.message, 'InputError');
-  return e;
 }
 
 /**

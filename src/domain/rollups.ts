@@ -1,4 +1,4 @@
-import { FILL_STATUSES, SCENARIOS, type FillStatus } from './classification';
+import { FILL_STATUSES, type FillStatus } from './classification';
 import type { OrderMeasures } from './order-measures';
 
 /**
@@ -145,18 +145,24 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
   };
 }
 
-/** Merges b into a copy of a; neither input changes. Associative and commutative. */
-export function mergeRollups(a: Rollup, b: Rollup): Rollup {
-  const out = emptyRollup();
+/**
+ * Merges source into target in place (source unchanged): the merge activity folds thousands of job partials
+ * into one rollup, and copying the whole accumulated rollup per job would make that quadratic.
+ */
+export function mergeRollupInto(target: Rollup, source: Rollup): Rollup {
   for (const level of LEVELS) {
-    for (const src of [a[level], b[level]]) {
-      for (const [key, acc] of src) {
-        const have = out[level].get(key);
-        out[level].set(key, have ? mergeAccumulators(have, acc) : mergeAccumulators(emptyAccumulator(), acc));
-      }
+    const into = target[level];
+    for (const [key, acc] of source[level]) {
+      const have = into.get(key);
+      into.set(key, mergeAccumulators(have ?? emptyAccumulator(), acc));
     }
   }
-  return out;
+  return target;
+}
+
+/** Merges b into a copy of a; neither input changes. Associative and commutative. */
+export function mergeRollups(a: Rollup, b: Rollup): Rollup {
+  return mergeRollupInto(mergeRollupInto(emptyRollup(), a), b);
 }
 
 /** The figures an analyst reads, derived from an accumulator. */
@@ -251,4 +257,3 @@ export function rollupFromJson(json: Record<string, Record<string, AccJson>>): R
   return r;
 }
 
-export { SCENARIOS };

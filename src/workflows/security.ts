@@ -1,4 +1,4 @@
-import { executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { jobWorkflow } from './job';
 import { JobStatusKey, RunNameKey, securityProgressQuery, SecurityKey, TradeDateKey } from './shared';
@@ -10,28 +10,54 @@ const { listJobDates } = proxyActivities<typeof activities>({
   retry: { maximumAttempts: 5 },
 });
 
+/** What one execution hands to the next through continue-as-new: dates still to run and counts so far. */
+export interface SecurityCarry {
+  dates: string[];
+  total: number;
+  result: SecurityResult;
+}
+
 export interface SecurityInput {
   run: RunRef;
   security: string;
-  /** Job children in flight at once. */
+  /** Job children in flight at once (the server's pending-children limit is 2,000; the config caps this at 500). */
   jobConcurrency: number;
   retry: RetrySettings;
-  /** Heartbeat timeout of the job activities, in seconds. @default 120 */
+  /** Heartbeat timeout of the job activities, in seconds. @default 60 */
   heartbeatTimeoutSeconds?: number;
+  /**
+   * Continue as new once this execution's history holds this many events, even when the server has not
+   * suggested it yet (it suggests at `limit.historyCount.suggestContinueAsNew`, 4,096 events by default).
+   * @default 8000
+   */
+  maxHistoryEvents?: number;
+  /** Set only by continue-as-new. @default undefined (a fresh start lists the dates) */
+  carry?: SecurityCarry;
 }
 
 /**
  * The middle level of the fan-out tree (run -> security -> date): one child per trading date with id
  * `<run id>/<security>/<date>`, at most `jobConcurrency` in flight. A failed job is recorded, never fatal.
+ * When the history grows past the server's suggestion (or `maxHistoryEvents`), it stops starting children,
+ * lets those in flight finish, and continues as new with the remaining dates, so no history grows with the
+ * number of dates. The parent's `executeChild` follows the chain and gets the last execution's result.
  */
 export async function securityWorkflow(input: SecurityInput): Promise<SecurityResult> {
-  const result: SecurityResult = { security: input.security, done: 0, skipped: 0, failed: 0, orders: 0, rowsRead: 0, failures: [] };
-  let total = 0, running = 0;
+  const result: SecurityResult = input.carry?.result
+    ?? { security: input.security, done: 0, skipped: 0, failed: 0, orders: 0, rowsRead: 0, failures: [] };
+  let running = 0;
+  let total = input.carry?.total ?? 0;
   setHandler(securityProgressQuery, () => ({ ...result, total, running }));
-  const dates = await listJobDates(input.run, input.security);
-  total = dates.length;
+  const dates = input.carry?.dates ?? await listJobDates(input.run, input.security);
+  if (!input.carry) total = dates.length;
   const parentId = workflowInfo().workflowId;
-  await inPool(dates, input.jobConcurrency, async (date) => {
+  const maxEvents = input.maxHistoryEvents ?? 8000;
+  const timeToRoll = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= maxEvents;
+  };
+
+  const runJob = async (date: string): Promise<void> => {
     running++;
     try {
       const r = await executeChild(jobWorkflow, {
@@ -54,6 +80,12 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
     } finally {
       running--;
     }
-  });
+  };
+
+  const started = await inPool(dates, input.jobConcurrency, runJob, timeToRoll);
+  if (started < dates.length) {
+    // Every child started here has finished (the lanes drained), so nothing is left pending.
+    await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: dates.slice(started), total, result } });
+  }
   return result;
 }

@@ -1,13 +1,18 @@
-/** Runs fn over items with at most `limit` in flight. Deterministic: the workflow sandbox orders promises. */
-export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+/**
+ * Runs fn over items with at most `limit` in flight. Deterministic: the workflow sandbox orders promises.
+ * With `stop`, a lane checks it before taking each item; returns how many items were started, so a caller
+ * can continue as new with the rest once the lanes drain.
+ */
+export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop?: () => boolean): Promise<number> {
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !stop?.()) {
       const i = next++;
       await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return next;
 }
 
 /** Error text of a failure chain, innermost cause last, for job failure lists. */

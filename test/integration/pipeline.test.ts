@@ -110,13 +110,14 @@ describe('the pipeline on a real Temporal server', () => {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const temporal = ensureTemporalCli();
     const job = Object.keys(truth.jobs)[0];
-    const index: Record<string, string> = {};
+    const indexFile = path.join(ROOT, 'test', 'fixtures', 'histories', 'index.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, string>;
     for (const [id, file] of [['sweepflow-it1', 'pipeline-run.json'], [`sweepflow-it1/${truth.securities[0]}`, 'security.json'], [`sweepflow-it1/${job}`, 'job.json']]) {
       const json = execFileSync(temporal, ['workflow', 'show', '--address', env.address, '-w', id, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
       writeFileSync(path.join(ROOT, 'test', 'fixtures', 'histories', file), json);
       index[file] = id; // child ids derive from the workflow id, so replay needs the original one
     }
-    writeFileSync(path.join(ROOT, 'test', 'fixtures', 'histories', 'index.json'), JSON.stringify(index, null, 2) + '\n');
+    writeFileSync(indexFile, JSON.stringify(index, null, 2) + '\n');
   });
 
   it('a rerun over unchanged inputs redoes no job', async () => {

@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 
 /**
  * Determinism guard: histories recorded from real runs (test/fixtures/histories, refreshed with
- * `RECORD_HISTORIES=1 npx jest test/integration/pipeline`) must replay against the current workflow code.
+ * `RECORD_HISTORIES=1 npx jest test/integration/pipeline test/integration/continue-as-new`) must replay against the current workflow code.
  * A change that reorders, adds or removes commands fails here before it can break runs in flight.
  */
 const dir = path.resolve(__dirname, '..', 'fixtures', 'histories');
@@ -14,7 +14,7 @@ it('replays every recorded history without non-determinism', async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const ids = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as Record<string, string>;
   const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
-  expect(files).toEqual(['job.json', 'pipeline-run.json', 'security.json']);
+  expect(files).toEqual(['job.json', 'pipeline-run.json', 'security-carried.json', 'security-continued.json', 'security.json']);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
   const histories = files.map((f) => ({
     workflowId: ids[f],

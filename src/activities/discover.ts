@@ -3,21 +3,12 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeJsonAtomic } from '../io/atomic';
 import { safeSegment } from '../io/paths';
-import type { DiscoverResult, Reconciliation, RunRef } from '../workflows/types';
+import type { DiscoverResult, RunRef } from '../workflows/types';
 import { loadPlan } from './run-context';
 import { readSplitManifest } from './shard';
+import type { JobInputs } from '../jobs/analyse-partition';
 
-/** What one job reads: per input kind, its row counts and committed shard files (relative to the work folder). */
-export interface KindInputs extends Reconciliation {
-  files: string[];
-  /** Content hashes of the files, same order: the job's input identity for incremental runs. */
-  sha1: string[];
-}
-export interface JobInputs {
-  orders: KindInputs;
-  trades: KindInputs;
-  nbbo: KindInputs;
-}
+export type { JobInputs, KindInputs } from '../jobs/analyse-partition';
 
 /** jobs/<security>.json: the dates of one security and their inputs. */
 export interface SecurityIndex {

@@ -2,5 +2,5 @@
 export { planRun } from './plan';
 export { shardSplit } from './shard';
 export { discoverJobs, listJobDates } from './discover';
-export { ingestJob, classifyJob, simulateJob, aggregateJob, jobSummary } from './job';
+export { analyseJob } from './job';
 export { mergeRun } from './merge';

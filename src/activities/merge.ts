@@ -30,7 +30,7 @@ import { cell, csvLine } from '../io/csv-writer';
 import { jobOutputDir } from '../io/paths';
 import type { Reconciliation, RunRef } from '../workflows/types';
 import { readSecurityIndex } from './discover';
-import type { JobManifest } from './job';
+import type { JobManifest } from '../jobs/manifest';
 import { loadPlan, withHeartbeats } from './run-context';
 import type { SplitManifest } from '../io/shard-split';
 

@@ -3,13 +3,11 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { sizeHost } from '../config/host-profile';
 import { InputError } from '../io/csv-file';
 import { RejectLimitError, shardSplitTask, type ShardOutcome, type ShardTask } from '../io/shard-split';
-import { ShardThreadError, ShardThreadPool } from '../io/thread-pool';
+import { sharedThreadPool, ThreadTaskError } from '../threads/pool';
 import type { RunRef, SplitResult } from '../workflows/types';
-import { loadPlan } from './run-context';
+import { loadPlan, withHeartbeats } from './run-context';
 
 export { readSplitManifest, type SplitManifest } from '../io/shard-split';
-
-let pool: ShardThreadPool | null = null;
 
 /**
  * Shards one split (stream once, validate, filter, route, commit atomically) on a worker thread, relaying
@@ -27,13 +25,13 @@ export async function shardSplit(run: RunRef, splitIndex: number): Promise<Split
     chunkRows: typeof c.processing.chunkRows === 'number' ? c.processing.chunkRows
       : sizeHost(os.availableParallelism(), os.totalmem() / 1048576, os.freemem() / 1048576, c.processing).chunkRows,
   };
-  pool ??= new ShardThreadPool();
+  const pool = sharedThreadPool();
   const beat = (p: { bytes: number; rows: number }): void => heartbeat(p);
   let outcome: ShardOutcome;
   try {
-    outcome = pool.script ? await pool.run(task, beat) : await shardSplitTask(task, beat);
+    outcome = await withHeartbeats(() => pool.script ? pool.run({ type: 'shard', task }, beat) : shardSplitTask(task, beat));
   } catch (e) {
-    const kind = e instanceof ShardThreadError ? e.kind : e instanceof RejectLimitError ? 'RejectLimit' : e instanceof InputError ? 'InputError' : null;
+    const kind = e instanceof ThreadTaskError ? e.kind : e instanceof RejectLimitError ? 'RejectLimit' : e instanceof InputError ? 'InputError' : null;
     if (kind) throw ApplicationFailure.nonRetryable((e as Error).message, kind);
     throw e;
   }

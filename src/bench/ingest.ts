@@ -11,7 +11,7 @@ import path from 'node:path';
 import { generate, ORDER_HEADER } from '../generator/generate';
 import { findCutPoints } from '../io/cut-points';
 import { shardSplitTask, type ShardTask } from '../io/shard-split';
-import { ShardThreadPool } from '../io/thread-pool';
+import { ThreadPool } from '../threads/pool';
 import { packSplits } from '../domain/splits';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -101,7 +101,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
   }
   const tPlan = process.hrtime.bigint();
   const splits = packSplits(planned, splitBytes);
-  const pool = new ShardThreadPool(threads);
+  const pool = new ThreadPool(threads);
   const createdAt = new Date().toISOString();
   let rows = 0, kept = 0, filtered = 0, rejected = 0;
   await Promise.all(splits.map(async (split) => {
@@ -110,7 +110,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
       files: split.parts.map((p) => ({ index: p.file, path: inputs[p.file] })), columns: { orders: {}, trades: {}, nbbo: {} },
       masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000,
     };
-    const o = pool.script ? await pool.run(task, () => undefined) : await shardSplitTask(task, () => undefined);
+    const o = pool.script ? await pool.run({ type: 'shard', task }, () => undefined) : await shardSplitTask(task, () => undefined);
     rows += o.manifest.totals.read;
     kept += o.manifest.totals.kept;
     filtered += o.manifest.totals.filtered;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobManifest } from '../activities/job';
+import type { JobManifest } from '../jobs/manifest';
 import type { Truth } from '../generator/generate';
 import { safeSegment } from '../io/paths';
 

@@ -73,13 +73,6 @@ export interface JobRef {
   date: string;
 }
 
-export interface IngestResult {
-  /** The job's manifest matches its inputs: nothing to do. */
-  skipped: boolean;
-  orders: number;
-  events: Reconciliation;
-}
-
 export interface JobResult {
   security: string;
   date: string;

@@ -1,0 +1,159 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { joinTrades } from '../domain/measures';
+import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../domain/order-measures';
+import { OrderStateTracker, type OrderStates } from '../domain/order-states';
+import { isSweep } from '../domain/order-type';
+import { QuoteBook } from '../domain/quotes';
+import { addToRollup, emptyRollup, rollupToJson, type CandidateOutcome } from '../domain/rollups';
+import { simulateSweeps } from '../domain/simulation';
+import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
+import type { Quote, TradeSide } from '../domain/types';
+import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
+import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS } from '../io/job-files';
+import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
+import { writeTable } from '../io/tables';
+import type { Reconciliation } from '../workflows/types';
+import type { JobManifest } from './manifest';
+
+/** Row counts and shard files of one input kind of a (security, date) partition. */
+export interface KindInputs extends Reconciliation {
+  /** Shard files, relative to the work folder. */
+  files: string[];
+  sha1: string[];
+}
+
+export interface JobInputs {
+  orders: KindInputs;
+  trades: KindInputs;
+  nbbo: KindInputs;
+}
+
+/** Everything one partition's analysis needs: plain data, so it can be posted to a worker thread. */
+export interface PartitionTask {
+  security: string;
+  date: string;
+  /** The run's work folder (shard files are relative to it). */
+  work: string;
+  /** The job's output folder. */
+  outDir: string;
+  /** Identity of the inputs and settings, written into the manifest (the key to skipping next time). */
+  fingerprint: string;
+  inputs: JobInputs;
+  settings: ClassificationSettings;
+  /** Participant list and trading hours (config `filters`); null = off. */
+  orderFilters: { participants: string[] | null; tradingHours: { start: string; end: string } | null };
+}
+
+/** Participant list and trading-hours window, applied to an order by its arrival (both off by default). */
+export function orderRuleFilter(f: PartitionTask['orderFilters']): (s: OrderStates) => boolean {
+  const allowed = f.participants ? new Set(f.participants) : null;
+  const start = f.tradingHours ? parseTimeOfDay(f.tradingHours.start)! : null;
+  const end = f.tradingHours ? parseTimeOfDay(f.tradingHours.end)! : null;
+  return (s) => {
+    if (allowed && !allowed.has(s.arrival.participantId)) return false;
+    if (start !== null && end !== null) {
+      const t = sydneyTimeOfDayMs(nanosToMillis(s.arrival.timestamp));
+      if (t < start || t >= end) return false;
+    }
+    return true;
+  };
+}
+
+/** Progress of a partition's analysis, for heartbeats: the phase and the order events read so far. */
+export interface PartitionProgress {
+  phase: 'ingest' | 'classify' | 'simulate' | 'aggregate';
+  events: number;
+}
+
+/**
+ * One (security, date) partition from its shards to its committed outputs, in one pass over each shard:
+ * ingest (each order's three states, streamed; the order filters; the trade join), classify (per-order
+ * measures and classes, DOMAIN.md sections 7-8), simulate (the sweep simulation, section 9), aggregate (the
+ * job's mergeable partial rollup, section 10). Memory follows the partition's order count, not file sizes:
+ * events are reduced to three states per order while streaming and only joined trades are kept.
+ * `manifest.json` is written last: it is the job's commit point, so a job killed at any step is redone whole.
+ */
+export async function analysePartition(task: PartitionTask, onProgress: (p: PartitionProgress) => void = () => undefined): Promise<JobManifest> {
+  const work = (files: string[]): string[] => files.map((f) => path.join(task.work, f));
+  const { inputs } = task;
+  let t = Date.now();
+  const lap = (): number => { const now = Date.now(), ms = now - t; t = now; return ms; };
+
+  const tracker = new OrderStateTracker();
+  let n = 0;
+  await readOrderEvents(work(inputs.orders.files), (e) => {
+    tracker.add(e);
+    if (++n % 100_000 === 0) onProgress({ phase: 'ingest', events: n });
+  });
+  const keep = orderRuleFilter(task.orderFilters);
+  const kept = new Map<bigint, { states: OrderStates; trades: TradeSide[] }>();
+  let ruleFilteredEvents = 0;
+  for (const s of tracker.states()) {
+    if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [] });
+    else ruleFilteredEvents += s.events;
+  }
+  // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
+  // every match): memory follows the joined trades, not the partition's whole trade file.
+  const partitionTrades: TradeSide[] = [];
+  await readTrades(work(inputs.trades.files), (tr) => {
+    if (kept.has(tr.orderId)) partitionTrades.push(tr);
+  });
+  const { byOrder } = joinTrades(kept, partitionTrades);
+  for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
+  const quotes: Quote[] = [];
+  await readQuotes(work(inputs.nbbo.files), (q) => quotes.push(q));
+  const book = quotes.length > 0 ? new QuoteBook(quotes) : null;
+  const ingestMs = lap();
+
+  onProgress({ phase: 'classify', events: n });
+  const orders = [...kept.values()];
+  const measures: OrderMeasures[] = orders.map((o) => measureOrder(o.states, o.trades, book, task.settings));
+  await mkdir(task.outDir, { recursive: true });
+  await removeStaleTemps(task.outDir); // left by an attempt whose worker was killed mid-write
+  await writeTable(task.outDir, 'orders', ORDER_COLUMNS, measures);
+  const classifyMs = lap();
+
+  onProgress({ phase: 'simulate', events: n });
+  const masks = task.settings.masks;
+  const sim = simulateSweeps(orders.map((o) => ({ ...o, isSweep: isSweep(o.states.arrival.exchangeOrderType, masks) })), book);
+  await writeTable(task.outDir, 'candidates', CANDIDATE_COLUMNS, sim.candidates);
+  await writeTable(task.outDir, 'matches', MATCH_COLUMNS, sim.matches);
+  const simulateMs = lap();
+
+  onProgress({ phase: 'aggregate', events: n });
+  const outcomes = new Map<bigint, CandidateOutcome>();
+  for (const c of sim.candidates) {
+    outcomes.set(c.sweepId, { residualQty: c.residualQty, simFilledQty: c.simFilledQty, priceImprovementBps: c.priceImprovementBps });
+  }
+  const rollup = emptyRollup();
+  let sweeps = 0, mismatch = 0, filledQty = 0;
+  const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
+  const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };
+  for (const o of measures) {
+    addToRollup(rollup, o, outcomes.get(o.orderId));
+    fillStatus[o.fillStatus]++;
+    filledQty += o.filledQty;
+    if (o.scenario) sweepScenario[o.scenario]++;
+    if (o.isSweep) sweeps++;
+    if (o.filledQtyMismatch) mismatch++;
+  }
+  await writeJsonAtomic(path.join(task.outDir, 'partial.json'), rollupToJson(rollup));
+  const joined = partitionTrades.length;
+  const manifest: JobManifest = {
+    security: task.security, date: task.date, fingerprint: task.fingerprint, committedAt: new Date().toISOString(),
+    orders: measures.length, sweeps,
+    events: {
+      read: inputs.orders.read, kept: inputs.orders.kept - ruleFilteredEvents,
+      filtered: inputs.orders.filtered + ruleFilteredEvents, rejected: inputs.orders.rejected,
+    },
+    trades: { read: inputs.trades.read, kept: joined, filtered: inputs.trades.kept - joined + inputs.trades.filtered, rejected: inputs.trades.rejected },
+    quotes: { read: inputs.nbbo.read, kept: inputs.nbbo.kept, filtered: inputs.nbbo.filtered, rejected: inputs.nbbo.rejected },
+    fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
+    simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
+    durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
+    files: ['orders.csv.gz', 'orders.parquet', 'candidates.csv.gz', 'candidates.parquet', 'matches.csv.gz', 'matches.parquet', 'partial.json'],
+  };
+  await writeJsonAtomic(path.join(task.outDir, 'manifest.json'), manifest);
+  return manifest;
+}

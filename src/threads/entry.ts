@@ -1,0 +1,25 @@
+import { parentPort } from 'node:worker_threads';
+import { InputError } from '../io/csv-file';
+import { RejectLimitError, shardSplitTask } from '../io/shard-split';
+import { analysePartition } from '../jobs/analyse-partition';
+import type { ThreadTask } from './pool';
+
+/** Worker-thread entry: runs shard and partition tasks sent by the pool, posting progress and the outcome back. */
+parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
+  let last = 0;
+  const progress = (p: unknown): void => {
+    const now = Date.now();
+    if (now - last > 500) {
+      last = now;
+      parentPort!.postMessage({ id: msg.id, progress: p });
+    }
+  };
+  const run = msg.task.type === 'shard' ? shardSplitTask(msg.task.task, progress) : analysePartition(msg.task.task, progress);
+  (run as Promise<unknown>).then(
+    (outcome) => parentPort!.postMessage({ id: msg.id, outcome }),
+    (e: Error) => parentPort!.postMessage({
+      id: msg.id,
+      error: { message: e.message, kind: e instanceof RejectLimitError ? 'RejectLimit' : e instanceof InputError ? 'InputError' : 'Error' },
+    }),
+  );
+});

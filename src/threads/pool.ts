@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ShardOutcome, ShardTask } from '../io/shard-split';
+import type { PartitionTask } from '../jobs/analyse-partition';
+import type { JobManifest } from '../jobs/manifest';
+
+/** The CPU-heavy work the pool runs: sharding a split, or analysing one (security, date) partition. */
+export type ThreadTask = { type: 'shard'; task: ShardTask } | { type: 'partition'; task: PartitionTask };
+type OutcomeOf<T extends ThreadTask> = T extends { type: 'shard' } ? ShardOutcome : JobManifest;
+
+/** An error raised on a thread, with the kind of the original (InputError, RejectLimit, Error). */
+export class ThreadTaskError extends Error {
+  constructor(message: string, readonly kind: string) {
+    super(message);
+    this.name = 'ThreadTaskError';
+  }
+}
+
+interface Pending {
+  resolve: (o: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress: (p: unknown) => void;
+  worker: Worker;
+}
+
+function threadScript(): string | null {
+  const here = path.join(__dirname, 'entry.js');
+  if (existsSync(here)) return here;
+  const built = path.resolve(__dirname, '..', '..', 'dist', 'threads', 'entry.js');
+  return existsSync(built) ? built : null;
+}
+
+/**
+ * Runs shard and partition tasks on worker threads, one per core by default (SWEEPFLOW_THREADS), so the
+ * work uses every core while the main thread stays free for heartbeats and workflow tasks. From TypeScript
+ * sources (tests) the compiled thread script in dist/ is used; `script` is null without it, and callers
+ * then run tasks inline.
+ */
+export class ThreadPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private created = 0;
+  private nextId = 1;
+  readonly script: string | null = threadScript();
+
+  constructor(readonly size = Math.max(1, Number(process.env.SWEEPFLOW_THREADS) || os.availableParallelism())) {}
+
+  private spawn(): Worker {
+    const w = new Worker(this.script!);
+    w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; error?: { message: string; kind: string } }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.progress) return p.onProgress(m.progress);
+      this.pending.delete(m.id);
+      this.release(w);
+      if (m.error) p.reject(new ThreadTaskError(m.error.message, m.error.kind));
+      else p.resolve(m.outcome);
+    });
+    w.on('error', (e) => this.fail(w, e));
+    w.on('exit', (code) => this.fail(w, new Error(`worker thread exited with code ${code}`)));
+    w.unref();
+    this.created++;
+    return w;
+  }
+
+  private fail(w: Worker, e: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== w) continue;
+      this.pending.delete(id);
+      p.reject(e);
+    }
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.created--;
+    this.waiting.shift()?.();
+  }
+
+  private release(w: Worker): void {
+    this.idle.push(w);
+    this.waiting.shift()?.();
+  }
+
+  private async acquire(): Promise<Worker> {
+    for (;;) {
+      const w = this.idle.pop();
+      if (w) return w;
+      if (this.created < this.size) return this.spawn();
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  /** Runs a task on the next free thread; tasks queue when every thread is busy. */
+  async run<T extends ThreadTask>(task: T, onProgress: (p: never) => void): Promise<OutcomeOf<T>> {
+    const w = await this.acquire();
+    const id = this.nextId++;
+    return new Promise<OutcomeOf<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (o: unknown) => void, reject, onProgress: onProgress as (p: unknown) => void, worker: w });
+      w.postMessage({ id, task });
+    });
+  }
+
+  /** Stops every thread; pending tasks fail and fresh threads replace them on the next run. */
+  async terminateAll(): Promise<void> {
+    const all = new Set([...this.idle, ...[...this.pending.values()].map((p) => p.worker)]);
+    await Promise.all([...all].map((w) => w.terminate()));
+  }
+}
+
+let shared: ThreadPool | null = null;
+
+/** The worker process's one pool, shared by shard and job activities so threads never exceed the cores. */
+export function sharedThreadPool(): ThreadPool {
+  shared ??= new ThreadPool();
+  return shared;
+}

@@ -39,6 +39,8 @@ export interface MergeInput {
   startedAt: string;
   /** Failed jobs as the workflows saw them (capped); jobs without a manifest are listed as failed too. */
   failures: { job: string; error: string }[];
+  /** Wall time of each stage before the merge (workflow time), in ms. @default {} */
+  stageMs?: Record<string, number>;
 }
 
 export interface MergeResult {
@@ -66,6 +68,7 @@ export async function mergeRun(input: MergeInput): Promise<MergeResult> {
 }
 
 async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
+  const mergeStarted = Date.now();
   const { plan, paths } = await loadPlan(input.run);
   await removeStaleTemps(paths.rollups);
   await removeStaleTemps(paths.out);
@@ -144,6 +147,8 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
+    durationsMs: { ...(input.stageMs ?? {}), merge: Date.now() - mergeStarted,
+      total: Date.now() - Date.parse(input.startedAt) },
     inputs: plan.files.map((f) => ({ kind: f.kind, path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha1HeadTail: f.headTailSha1 })),
     warnings,
     jobs: { total: jobs, done: done - reused, skipped: reused, failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },

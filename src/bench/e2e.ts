@@ -4,7 +4,7 @@
  * order files and computing the by-security x date counts and quantity sums. Ends with
  * `ratio_vs_duckdb=<our wall time / DuckDB wall time>`.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   process.stdout.write(`ours: jobs=${result.jobs} done=${result.done} failed=${result.failed} rows=${result.reconciliation.read} ` +
     `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
     `peak_rss_MB=${Math.round(peak / 1048576)} (one process: worker, shard threads, client)\n`);
+  const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
+  process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });

@@ -43,6 +43,8 @@ export interface ReadHandlers {
   onHeader(names: string[]): void;
   onRecord(fields: string[], line: number, raw: () => string): void;
   onMalformed(line: number, raw: string, reason: string): void;
+  /** Offered each unquoted record's bytes before it is split (see CsvTokenizer.onRawRecord); true = handled. */
+  onRawRecord?(buf: Buffer, start: number, end: number, line: number): boolean;
 }
 
 /** Reads the header line of a file (plain or gzip). Returns null for an empty file. */
@@ -97,6 +99,8 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
   const raw = (): string => tok.currentRaw();
   const tok: CsvTokenizer = new CsvTokenizer(onRecord);
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
+  const onRaw = handlers.onRawRecord?.bind(handlers);
+  if (onRaw) tok.onRawRecord = (buf, s, e, line) => headerSeen && onRaw(buf, s, e, line + firstLine - 1);
   // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
   if (start === 0 && opts.end === undefined) {
     const size = (await stat(file)).size;

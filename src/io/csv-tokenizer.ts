@@ -27,6 +27,11 @@ export class CsvTokenizer {
   private rawEnd = 0;
   /** Malformed records (unterminated or stray quotes) go here instead of throwing; the caller rejects them. */
   onMalformed: ((line: number, raw: string, reason: string) => void) | null = null;
+  /**
+   * Offered every unquoted record's bytes first (no line ending); returning true means it was handled and
+   * no fields are built. Lets a hot path route rows without creating strings.
+   */
+  onRawRecord: ((buf: Buffer, start: number, end: number, line: number) => boolean) | null = null;
 
   constructor(private readonly onRecord: RecordHandler) {}
 
@@ -132,6 +137,7 @@ export class CsvTokenizer {
   }
 
   private deliver(buf: Buffer, start: number, end: number, line: number, quoted: boolean): void {
+    if (!quoted && this.onRawRecord?.(buf, start, end, line)) return;
     this.rawBuf = buf;
     this.rawStart = start;
     this.rawEnd = end;

@@ -32,15 +32,31 @@ export class PartitionWriter {
 
   /** Appends one ready CSV line (ending in a newline). */
   writeLine(file: string, line: string): void {
-    let p = this.partitions.get(file);
-    if (!p) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      p = { file, chunks: [], current: Buffer.allocUnsafe(CHUNK), pos: 0, rows: -1, hash: createHash('sha1') };
-      this.partitions.set(file, p);
-      this.append(p, csvLine(this.header));
-    }
-    this.append(p, line);
+    this.append(this.partitions.get(file) ?? this.open(file), line);
     if (this.buffered > this.budgetBytes) this.flush();
+  }
+
+  /** Appends one ready CSV line given as bytes (ending in a newline): `src[0, length)`. */
+  writeBytes(file: string, src: Buffer, length: number): void {
+    const p = this.partitions.get(file) ?? this.open(file);
+    p.rows++;
+    if (p.pos + length > p.current.length) {
+      if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
+      p.current = Buffer.allocUnsafe(Math.max(CHUNK, length));
+      p.pos = 0;
+    }
+    src.copy(p.current, p.pos, 0, length);
+    p.pos += length;
+    this.buffered += length;
+    if (this.buffered > this.budgetBytes) this.flush();
+  }
+
+  private open(file: string): Partition {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const p: Partition = { file, chunks: [], current: Buffer.allocUnsafe(CHUNK), pos: 0, rows: -1, hash: createHash('sha1') };
+    this.partitions.set(file, p);
+    this.append(p, csvLine(this.header));
+    return p;
   }
 
   private append(p: Partition, line: string): void {

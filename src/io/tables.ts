@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { writeFileAtomic } from './atomic';
-import { cell, csvLine } from './csv-writer';
+import { cell, csvField, csvLine } from './csv-writer';
 
 /**
  * Output tables are written twice: `<name>.csv.gz` for people and scripts, `<name>.parquet` for DuckDB,
@@ -39,7 +39,16 @@ function parquetValue(type: ColumnType, v: unknown, table: string, column: strin
 
 export function tableCsv<T>(columns: readonly ColumnSpec<T>[], rows: readonly T[]): string {
   const parts = [csvLine(columns.map((c) => c.name))];
-  for (const r of rows) parts.push(csvLine(columns.map((c) => cell(c.get(r)))));
+  // Only text columns can need quoting; numbers, booleans and BigInts are written as they are.
+  const text = columns.map((c) => c.type === 'STRING');
+  for (const r of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const v = cell(columns[i].get(r));
+      line += i === 0 ? (text[i] ? csvField(v) : v) : `,${text[i] ? csvField(v) : v}`;
+    }
+    parts.push(line + '\n');
+  }
   return parts.join('');
 }
 

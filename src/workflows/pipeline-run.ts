@@ -23,6 +23,13 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
     rowsRead: 0, bytes: 0, startedAt: Date.now(),
   };
   setHandler(progressQuery, () => progress);
+  // Wall time per stage, for summary.json (workflow time: deterministic on replay).
+  const stageMs: Record<string, number> = {};
+  let stageStart = Date.now();
+  const endStage = (name: string): void => {
+    stageMs[name] = Date.now() - stageStart;
+    stageStart = Date.now();
+  };
 
   const plan: PlanResult = await planning.planRun(config);
   const { run } = plan;
@@ -33,6 +40,7 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
   const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
   const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: 2 * heartbeatTimeout, retry });
 
+  endStage('plan');
   progress.stage = 'sharding';
   progress.splits.total = plan.splits;
   const indexes = Array.from({ length: plan.splits }, (_, i) => i);
@@ -43,12 +51,14 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
     progress.bytes += r.bytes;
   });
 
+  endStage('shard');
   progress.stage = 'discovering';
   const jobs = await work.discoverJobs(run);
   progress.jobs.total = jobs.jobs;
   progress.jobs.empty = jobs.empty;
   progress.securities.total = jobs.securities.length;
 
+  endStage('discover');
   progress.stage = 'jobs';
   const failures: RunResult['failures'] = [];
   let orders = 0;
@@ -72,8 +82,9 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
     progress.securities.done++;
   });
 
+  endStage('jobs');
   progress.stage = 'merging';
-  const merged = await merging.mergeRun({ run, startedAt, failures });
+  const merged = await merging.mergeRun({ run, startedAt, failures, stageMs });
   progress.stage = 'done';
   upsertSearchAttributes([{ key: JobStatusKey, value: merged.failed > 0 ? 'completed_with_failures' : 'done' }]);
   if (jobs.jobs === 0 && jobs.empty === 0) {

@@ -1,0 +1,78 @@
+import { orderRow } from '../../src/domain/ingest-rules';
+import { bindColumns } from '../../src/io/columns';
+import { DEFER, KEEP, OrderRowBytes } from '../../src/io/order-row-bytes';
+
+/**
+ * Differential test of the byte-level order rule against orderRow (the reference): on random rows, valid
+ * and broken, whenever the byte path answers, its outcome, security, date and shard line equal orderRow's.
+ */
+const FULL = ['order_id', 'timestamp', 'sequence', 'security_code', 'side', 'price', 'quantity', 'leavesquantity',
+  'totalmatchedquantity', 'exchangeordertype', 'participantid', 'changereason', 'national_bid', 'national_offer', 'timevalidity', 'extra'];
+const masks = { centrePoint: 6464, sweep: 2048 };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function valueFor(name: string, r: () => number, broken: boolean): string {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  if (broken) return pick(['', ' 12', '12 ', 'x', '-5', '1.5', '99999999999999999999', '18446744073709551616', '1234567890123456', 'é', '3\r', '\t7']);
+  switch (name) {
+    case 'order_id': return pick(['7901232681961407658', '1', String(Math.floor(r() * 1e15)), '18446744073709551615']);
+    case 'timestamp': return pick(['1725456600123456789', '1728143999999999999', '1728144000000000000', '1712419200000000000', '123', '0']);
+    case 'sequence': return pick(['', '5', '9223372036854775807', '12345678901234567890']);
+    case 'security_code': return pick(['BHP', 'CBA', '110621', 'ABCDEFGH', 'X']);
+    case 'side': return pick(['1', '2']);
+    case 'exchangeordertype': return pick(['0', '64', '256', '2048', '4096', '4098', '8192', '1', '123456789012345']);
+    case 'participantid': return pick(['', 'P1', '1234', 'a b']);
+    case 'national_bid': case 'national_offer': return pick(['', '100', '-9223372036854775808', '0', '-1']);
+    case 'timevalidity': return pick(['', 'GTC', 'IOC', 'null']);
+    default: return pick(['0', '1', '250', String(Math.floor(r() * 1e9)), '999999999999999']);
+  }
+}
+
+describe('OrderRowBytes agrees with orderRow', () => {
+  const layouts: [string, string[]][] = [
+    ['every column', FULL],
+    ['no optional columns', FULL.filter((f) => !['sequence', 'national_bid', 'national_offer', 'timevalidity', 'changereason'].includes(f))],
+    ['reordered', [...FULL].reverse()],
+  ];
+  it.each(layouts)('%s: 20,000 random rows, same outcome, date and line whenever the byte path answers', (_name, header) => {
+    const cols = bindColumns('orders', header, {}, 'test.csv');
+    const fast = new OrderRowBytes(cols, header.length, masks);
+    const r = rng(header.length * 7919);
+    let answered = 0, kept = 0, filtered = 0, validRows = 0, validAnswered = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const broken = r() < 0.3 ? Math.floor(r() * header.length) : -1;
+      let fields = header.map((h, i) => valueFor(h, r, i === broken));
+      if (r() < 0.03) fields = r() < 0.5 ? fields.slice(1) : [...fields, '9'];
+      const text = fields.join(',');
+      const buf = Buffer.from(`xx${text}yy`);
+      const fileOrder = 1e10 + n;
+      const verdict = fast.route(buf, 2, buf.length - 2, fileOrder);
+      const slow = orderRow(text.split(','), cols, header.length, fileOrder, masks);
+      if (broken < 0 && fields.length === header.length) {
+        validRows++;
+        if (verdict !== DEFER) validAnswered++;
+      }
+      if (verdict === DEFER) continue;
+      answered++;
+      expect(slow.kind).toBe(verdict === KEEP ? 'keep' : 'filter');
+      if (slow.kind === 'reject') continue;
+      expect([fast.security, fast.date]).toEqual([slow.security, slow.date]);
+      if (slow.kind === 'keep') {
+        kept++;
+        expect(fast.line.toString('utf8', 0, fast.lineLength)).toBe(slow.line);
+      } else filtered++;
+    }
+    // The byte path must carry the common case, or it would be a slowdown in disguise.
+    expect(validAnswered / validRows).toBeGreaterThan(0.5);
+    expect(kept).toBeGreaterThan(1000);
+    expect(filtered).toBeGreaterThan(500);
+    expect(answered).toBeGreaterThan(kept);
+  });
+});

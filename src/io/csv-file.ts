@@ -3,6 +3,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+import { giveBuffer, takeBuffer } from './buffer-shelf';
 import { CsvTokenizer } from './csv-tokenizer';
 
 /** An input error that names the file (and line when known). Not worth retrying. */
@@ -120,29 +121,27 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
       return;
     }
   }
-  const stream = createReadStream(file, {
-    highWaterMark: opts.highWaterMark ?? 1024 * 1024,
-    start,
-    end: opts.end !== undefined ? opts.end - 1 : undefined,
-  });
-  const source = gz ? stream.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : stream;
-  let bytes = 0, lastReport = 0;
+  if (!gz) {
+    await readPlainRange(file, tok, start, opts.end, opts.highWaterMark ?? 1024 * 1024, opts.onProgress);
+    if (!headerSeen) handlers.onHeader([]);
+    return;
+  }
+  const stream = createReadStream(file, { highWaterMark: opts.highWaterMark ?? 1024 * 1024 });
+  const source = stream.pipe(createGunzip({ chunkSize: 1024 * 1024 }));
+  let lastReport = 0;
   try {
     for await (const chunk of source) {
       tok.push(chunk as Buffer);
-      if (opts.onProgress) {
-        bytes = gz ? stream.bytesRead : bytes + (chunk as Buffer).length;
-        if (bytes - lastReport >= 1024 * 1024) {
-          lastReport = bytes;
-          opts.onProgress(bytes);
-        }
+      if (opts.onProgress && stream.bytesRead - lastReport >= 1024 * 1024) {
+        lastReport = stream.bytesRead;
+        opts.onProgress(lastReport);
       }
     }
     tok.end();
   } catch (e) {
     if (e instanceof InputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (gz && (err.code?.startsWith('Z_') || /gzip|header|unexpected end/i.test(err.message))) {
+    if (err.code?.startsWith('Z_') || /gzip|header|unexpected end/i.test(err.message)) {
       throw new InputError(file, `corrupt gzip: ${err.message}`);
     }
     throw e;
@@ -150,5 +149,38 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
     stream.destroy();
   }
   if (!headerSeen) handlers.onHeader([]);
-  opts.onProgress?.(gz ? stream.bytesRead : bytes);
+  opts.onProgress?.(stream.bytesRead);
+}
+
+/**
+ * Reads [start, end) of a plain file into one reused buffer and feeds the tokenizer: memory stays flat
+ * whatever the file size (a read stream allocates a fresh buffer per chunk, freed only by a later GC).
+ */
+async function readPlainRange(file: string, tok: CsvTokenizer, start: number, end: number | undefined, chunkBytes: number,
+  onProgress: ((bytes: number) => void) | undefined): Promise<void> {
+  const fh = await open(file, 'r');
+  let shelved: Buffer | null = null;
+  try {
+    const stop = end ?? (await fh.stat()).size;
+    // Whole chunks come from the shelf; a small range gets a buffer of its own size.
+    const want = Math.max(1, Math.min(chunkBytes, stop - start));
+    const buf = want === chunkBytes ? (shelved = takeBuffer(chunkBytes)).subarray(0, chunkBytes) : Buffer.allocUnsafe(want);
+    let pos = start, lastReport = 0;
+    while (pos < stop) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, stop - pos), pos);
+      if (bytesRead === 0) break; // the file shrank under us: the tokenizer reports what it has
+      pos += bytesRead;
+      tok.push(buf.subarray(0, bytesRead));
+      if (onProgress && pos - start - lastReport >= 1024 * 1024) {
+        lastReport = pos - start;
+        onProgress(lastReport);
+      }
+    }
+    tok.end();
+    onProgress?.(pos - start);
+  } finally {
+    tok.release();
+    if (shelved) giveBuffer(shelved);
+    await fh.close();
+  }
 }

@@ -7,6 +7,8 @@
  * runs, `currentRaw()` returns the record's raw text (for rejects files). Blank lines are skipped.
  */
 
+import { giveBuffer, takeBuffer } from './buffer-shelf';
+
 const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
 
 export type RecordHandler = (fields: string[], line: number) => void;
@@ -20,6 +22,12 @@ export class CsvSyntaxError extends Error {
 
 export class CsvTokenizer {
   private carry: Buffer | null = null;
+  /**
+   * Reused for a record cut across two chunks: the tail of one chunk and the next chunk are copied here
+   * rather than concatenated into a fresh buffer per chunk (external memory would grow until a GC).
+   * Callbacks never keep `buf` past their return, so reuse is safe.
+   */
+  private joined: Buffer = Buffer.alloc(0);
   private nextLine = 1;
   private atStart = true;
   private rawBuf: Buffer = Buffer.alloc(0);
@@ -48,20 +56,38 @@ export class CsvTokenizer {
   push(chunk: Buffer): void {
     let buf = chunk;
     if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      const c = this.carry.length, need = c + chunk.length;
+      if (this.joined.length < need) {
+        const grown = takeBuffer(Math.max(need, 2 * this.joined.length));
+        this.carry.copy(grown, 0);
+        giveBuffer(this.joined);
+        this.joined = grown;
+      } else if (this.carry.buffer !== this.joined.buffer || this.carry.byteOffset !== this.joined.byteOffset) {
+        this.carry.copy(this.joined, 0); // Buffer.copy handles the overlap when carry lies inside `joined`
+      }
+      chunk.copy(this.joined, c);
+      buf = this.joined.subarray(0, need);
       this.carry = null;
     }
     let pos = 0;
     if (this.atStart) {
       if (buf.length < 3 && buf.length > 0 && buf[0] === 0xef) {
-        this.carry = buf;
+        this.carry = Buffer.from(buf);
         return;
       }
       if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
       if (buf.length > 0) this.atStart = false;
     }
     pos = this.scan(buf, pos, false);
-    if (pos < buf.length) this.carry = buf.subarray(pos);
+    // The caller may reuse `chunk` once push returns: keep the tail in our own buffer.
+    if (pos < buf.length) this.carry = buf === chunk ? Buffer.from(buf.subarray(pos)) : buf.subarray(pos);
+  }
+
+  /** Gives the join buffer back to the thread's shelf (call once the input is done). */
+  release(): void {
+    giveBuffer(this.joined);
+    this.joined = Buffer.alloc(0);
+    this.carry = this.carry ? Buffer.from(this.carry) : null;
   }
 
   /** Flushes a last record without a trailing newline. */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 const QUOTE = 34, COMMA = 44, LF = 10;
 
@@ -86,11 +86,20 @@ export class CutScanner {
 export async function findCutPoints(file: string, size: number, targetBytes: number, onProgress?: (bytes: number) => void): Promise<CutPoint[]> {
   if (size <= targetBytes) return [];
   const scanner = new CutScanner(targetBytes, size);
-  let bytes = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) {
-    scanner.push(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-    onProgress?.(bytes);
+  // One reused buffer: a read stream's fresh 4 MiB per chunk would grow memory with the file until a GC.
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, bytes);
+      if (bytesRead === 0) break;
+      scanner.push(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+      onProgress?.(bytes);
+    }
+  } finally {
+    await fh.close();
   }
   return scanner.cuts;
 }

@@ -1,9 +1,15 @@
 import { createHash, type Hash } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import { csvLine } from './csv-writer';
 
 const CHUNK = 64 * 1024;
+/**
+ * Spare chunks of this thread, shared by its writers one split after another: a split's buffers serve the
+ * next split, so memory reaches its level on the first split and stays there, however many follow.
+ */
+const SPARE: Buffer[] = [];
+const MAX_SPARE = 512; // 32 MiB
 
 interface Partition {
   file: string;
@@ -42,7 +48,7 @@ export class PartitionWriter {
     p.rows++;
     if (p.pos + length > p.current.length) {
       if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
-      p.current = Buffer.allocUnsafe(Math.max(CHUNK, length));
+      p.current = this.chunk(length);
       p.pos = 0;
     }
     src.copy(p.current, p.pos, 0, length);
@@ -51,9 +57,14 @@ export class PartitionWriter {
     if (this.buffered > this.budgetBytes) this.flush();
   }
 
+  /** A chunk of at least `min` bytes: a spare one when it fits. */
+  private chunk(min: number): Buffer {
+    return (min <= CHUNK ? SPARE.pop() : undefined) ?? Buffer.allocUnsafe(Math.max(CHUNK, min));
+  }
+
   private open(file: string): Partition {
     mkdirSync(path.dirname(file), { recursive: true });
-    const p: Partition = { file, chunks: [], current: Buffer.allocUnsafe(CHUNK), pos: 0, rows: -1, hash: createHash('sha1') };
+    const p: Partition = { file, chunks: [], current: this.chunk(0), pos: 0, rows: -1, hash: createHash('sha1') };
     this.partitions.set(file, p);
     this.append(p, csvLine(this.header));
     return p;
@@ -64,7 +75,7 @@ export class PartitionWriter {
     // Lines are mostly ASCII: try in place, and fall back to a new chunk when it may not fit.
     if (p.pos + line.length * 3 > p.current.length) {
       if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
-      p.current = Buffer.allocUnsafe(Math.max(CHUNK, line.length * 3));
+      p.current = this.chunk(line.length * 3);
       p.pos = 0;
     }
     const n = p.current.write(line, p.pos, 'utf8');
@@ -76,21 +87,46 @@ export class PartitionWriter {
     for (const p of this.partitions.values()) {
       if (p.pos > 0) {
         p.chunks.push(p.current.subarray(0, p.pos));
-        p.current = Buffer.allocUnsafe(CHUNK);
+        p.current = this.chunk(0);
         p.pos = 0;
       }
       if (p.chunks.length === 0) continue;
-      const data = p.chunks.length === 1 ? p.chunks[0] : Buffer.concat(p.chunks);
+      // SHA-1 is a stream: hashing chunk by chunk gives the same digest as hashing line by line.
+      for (const c of p.chunks) p.hash.update(c);
+      const fd = openSync(p.file, 'a');
+      try {
+        let left = p.chunks;
+        while (left.length > 0) {
+          let n = writevSync(fd, left);
+          let i = 0; // a short write: skip what was written and write the rest
+          while (i < left.length && n >= left[i].length) n -= left[i++].length;
+          left = i < left.length ? [left[i].subarray(n), ...left.slice(i + 1)] : [];
+        }
+      } finally {
+        closeSync(fd);
+      }
+      // Chunk buffers are reused: the writer's memory stays at its budget instead of churning.
+      for (const c of p.chunks) spare(c);
       p.chunks = [];
-      // SHA-1 is a stream: hashing whole flushed chunks gives the same digest as hashing line by line.
-      p.hash.update(data);
-      appendFileSync(p.file, data);
     }
     this.buffered = 0;
+  }
+
+  /** Returns this writer's buffers to the thread's spares; call after the last flush. */
+  close(): void {
+    for (const p of this.partitions.values()) {
+      spare(p.current);
+      p.current = Buffer.alloc(0);
+      p.pos = 0;
+    }
   }
 
   /** Files written, their row counts and a hash of their content (identity for incremental runs). */
   files(): { file: string; rows: number; sha1: string }[] {
     return [...this.partitions.values()].map((p) => ({ file: p.file, rows: p.rows, sha1: p.hash.copy().digest('hex') }));
   }
+}
+
+function spare(c: Buffer): void {
+  if (c.byteOffset === 0 && c.buffer.byteLength === CHUNK && SPARE.length < MAX_SPARE) SPARE.push(Buffer.from(c.buffer, 0, CHUNK));
 }

@@ -207,6 +207,8 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
     }
     writer.flush();
     rejects.flush();
+    writer.close();
+    rejects.close();
     // Commit: move every shard into place, then the rejects, then write the manifest (the commit point).
     const keyOfFile = new Map(Object.entries(partitions).filter(([, p]) => p.file).map(([k, p]) => [p.file!, k]));
     for (const { file, sha1 } of writer.files()) {

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
         processing: { jobConcurrency: Number(arg('job-concurrency', '20')), securityConcurrency: Number(arg('security-concurrency', '5')) } }],
     })) as RunResult;
     const seconds = (Date.now() - t0) / 1000;
+    const mem = process.memoryUsage(); // at the end of the run, before listing the workflows
+    const rssAtEnd = Math.round(mem.rss / 1048576), heapAtEnd = Math.round(mem.heapUsed / 1048576);
     // Largest history of the run's workflows (visibility lists every one with its length).
     let maxHistory = 0, maxId = '', workflows = 0;
     for await (const w of client.workflow.list({ query: 'RunName = "scale"' })) {
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     process.stdout.write(`host: ${os.cpus().length} cores; worker activity slots ${profile.activitySlots}\n`);
     process.stdout.write(`jobs=${result.jobs} done=${result.done} failed=${result.failed} workflows=${workflows} seconds=${seconds.toFixed(1)}\n`);
-    process.stdout.write(`largest history: ${maxHistory} events (${maxId}); worker peak RSS ${Math.round(peakRss / 1048576)} MB\n`);
+    process.stdout.write(`largest history: ${maxHistory} events (${maxId}); worker peak RSS ${Math.round(peakRss / 1048576)} MB ` +
+      `(at the end of the run: RSS ${rssAtEnd} MB, JS heap used ${heapAtEnd} MB)\n`);
     process.stdout.write(`ms_per_job=${((seconds * 1000) / result.jobs).toFixed(1)} max_history_events=${maxHistory}\n`);
   } finally {
     clearInterval(sampler);

@@ -6,11 +6,13 @@ import { readCsv } from './csv-file';
  * Reads the normalised shard files written by the shard step (columns fixed by domain/ingest-rules) back
  * into typed records. The rows were validated when sharded, so parsing here is direct.
  */
-async function readRows(files: readonly string[], onRow: (f: string[]) => void): Promise<void> {
+async function readRows(files: readonly string[], onRow: (f: string[]) => void,
+  onRawRecord?: (buf: Buffer, start: number, end: number) => boolean): Promise<void> {
   for (const file of files) {
     await readCsv(file, {
       onHeader: () => undefined,
       onRecord: (f) => onRow(f),
+      onRawRecord,
       onMalformed: (line, _raw, reason) => {
         throw new Error(`${file}:${line}: shard file is damaged (${reason}); delete the run's work folder and rerun`);
       },
@@ -27,11 +29,24 @@ export async function readOrderEvents(files: readonly string[], onEvent: (e: Ord
   }));
 }
 
-export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void): Promise<void> {
+/**
+ * Trades of the shards; with `wanted`, a trade whose order id (decimal text, first column) it refuses is
+ * skipped on its bytes, never built: a partition's trade shards also hold lit trades and the other side of
+ * every match, mostly not wanted by the job.
+ */
+export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void,
+  wanted?: (orderIdText: string) => boolean): Promise<void> {
+  const skip = wanted && ((buf: Buffer, start: number, end: number): boolean => {
+    let c = buf.indexOf(44, start);
+    if (c === -1 || c > end) c = end;
+    // Leading zeros: text differs from the canonical id; let the full path decide by value.
+    if (c - start > 1 && buf[start] === 48) return false;
+    return !wanted(buf.toString('latin1', start, c));
+  });
   await readRows(files, (f) => onTrade({
     orderId: BigInt(f[0]), tradeTime: BigInt(f[1]), security: f[2], price: Number(f[3]), quantity: Number(f[4]),
     side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]),
-  }));
+  }), skip || undefined);
 }
 
 export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void): Promise<void> {

@@ -96,9 +96,11 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
   // every match): memory follows the joined trades, not the partition's whole trade file.
   const partitionTrades: TradeSide[] = [];
+  const keptIds = new Set<string>();
+  for (const id of kept.keys()) keptIds.add(id.toString());
   await readTrades(work(inputs.trades.files), (tr) => {
     if (kept.has(tr.orderId)) partitionTrades.push(tr);
-  });
+  }, (id) => keptIds.has(id));
   const { byOrder } = joinTrades(kept, partitionTrades);
   for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
   const quotes: Quote[] = [];

@@ -1,6 +1,7 @@
 import { quoteValue } from '../domain/quotes';
 import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
 import { readCsv } from './csv-file';
+import { OrderEventBytes } from './order-event-bytes';
 
 /**
  * Reads the normalised shard files written by the shard step (columns fixed by domain/ingest-rules) back
@@ -20,13 +21,20 @@ async function readRows(files: readonly string[], onRow: (f: string[]) => void,
   }
 }
 
-export async function readOrderEvents(files: readonly string[], onEvent: (e: OrderEvent) => void): Promise<void> {
+/** Order events of the shards; lines are parsed on their bytes (OrderEventBytes) unless `plain`. */
+export async function readOrderEvents(files: readonly string[], onEvent: (e: OrderEvent) => void, plain = false): Promise<void> {
+  const bytes = new OrderEventBytes();
+  const fast = (buf: Buffer, start: number, end: number): boolean => {
+    const e = bytes.parse(buf, start, end);
+    if (e) onEvent(e);
+    return e !== null;
+  };
   await readRows(files, (f) => onEvent({
     orderId: BigInt(f[0]), timestamp: BigInt(f[1]), sequence: f[2] === '' ? null : BigInt(f[2]), fileOrder: Number(f[3]),
     security: f[4], side: Number(f[5]) as Side, price: Number(f[6]), quantity: Number(f[7]), leavesQuantity: Number(f[8]),
     totalMatchedQuantity: Number(f[9]), exchangeOrderType: Number(f[10]), participantId: f[11],
     nationalBid: quoteValue(f[12]), nationalOffer: quoteValue(f[13]), timeValidity: f[14] === '' ? null : f[14],
-  }));
+  }), plain ? undefined : fast);
 }
 
 /**

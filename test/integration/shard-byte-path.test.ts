@@ -1,9 +1,12 @@
-import { appendFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packSplits } from '../../src/domain/splits';
 import { generate } from '../../src/generator/generate';
 import { findCutPoints } from '../../src/io/cut-points';
+import { readOrderEvents } from '../../src/io/shard-reader';
 import { shardSplitTask, type ShardTask } from '../../src/io/shard-split';
+import { ORDER_SHARD_COLUMNS } from '../../src/domain/ingest-rules';
+import type { OrderEvent } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
 
 /**
@@ -50,4 +53,29 @@ it('shards, counts and rejects are identical with and without the byte path', as
   expect(totals.reduce((s, t) => s + t.read, 0)).toBe(lines.length - 1 + 13);
   expect(totals.reduce((s, t) => s + t.rejected, 0)).toBeGreaterThanOrEqual(4);
   expect(strings.rejects).toContain('unknown side');
+});
+
+function csvFilesUnder(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? csvFilesUnder(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : []);
+}
+
+it('order events read from shard bytes equal the plain parse, on every shard and on edge cases', async () => {
+  const shards = csvFilesUnder(path.join(dir, 'bytes', 'work', 'b', 'shards', 'orders'));
+  expect(shards.length).toBeGreaterThan(5);
+  const edge = path.join(dir, 'edge', 'orders.csv');
+  mkdirSync(path.dirname(edge), { recursive: true });
+  writeFileSync(edge, [ORDER_SHARD_COLUMNS.join(','),
+    '18446744073709551615,1728144000000000000,,10000000005,BHP,1,100,5,5,0,2048,P1,-9223372036854775808,0,null',
+    '7,0001,42,3,"A,B",2,1,1,0,1,64,,,,',
+    '8,2,9223372036854775807,4,LONGSECURITYCODE,1,99999999999999,1,1,0,4098,participant-long,12345678901234567,100,0',
+    '9,3,1,5,BHP,2,1,1,1,0,64,P2,-1,7,GTC',
+  ].join('\n') + '\n');
+  for (const files of [shards, [edge]]) {
+    const plain: OrderEvent[] = [], bytes: OrderEvent[] = [];
+    await readOrderEvents(files, (e) => plain.push(e), true);
+    await readOrderEvents(files, (e) => bytes.push(e));
+    expect(bytes).toEqual(plain);
+    expect(bytes.length).toBeGreaterThan(3);
+  }
 });

@@ -6,7 +6,7 @@ import type { Split } from '../domain/splits';
 import { writeJsonAtomic } from './atomic';
 import { bindColumns, type ColumnIndex } from './columns';
 import { InputError, readCsv } from './csv-file';
-import { DEFER, FILTER, OrderRowBytes } from './order-row-bytes';
+import { DEFER, FILTER, OrderRowBytes, TradeRowBytes } from './row-bytes';
 import { PartitionWriter } from './partition-writer';
 import { runPaths, shardFile } from './paths';
 
@@ -36,8 +36,8 @@ export interface ShardTask {
   maxRejectShare: number;
   /** Rows buffered (about 256 bytes each) before the shards are flushed: bounds this task's memory. */
   chunkRows: number;
-  /** Route order rows through the byte-level rule first (off only to test it against the string rule). @default true */
-  orderBytePath?: boolean;
+  /** Route order and trade rows through the byte-level rules first (off only to test them against the string rules). @default true */
+  bytePath?: boolean;
 }
 
 /** Split manifest: the commit record of one split; shards not listed in a manifest do not exist. */
@@ -130,8 +130,9 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
       const stats = { path: file, read: 0, rejected: 0, unattributedRejects: 0 };
       fileStats.push(stats);
       let rule: ((f: string[], line: number) => RowOutcome) | null = null;
-      // Orders (the bulk of the input) go through the byte-level rule first; it defers anything unusual.
-      let fast: OrderRowBytes | null = null;
+      // Orders and trades (the bulk of the input) go through the byte-level rules first; they defer
+      // anything unusual to the string rules.
+      let fast: OrderRowBytes | TradeRowBytes | null = null;
       const fileOrderBase = part.file * 1e10;
       const reject = (line: number, raw: string, reason: string, key?: string): void => {
         rejects.write(rejectsStaged, [file, String(line), reason, raw]);
@@ -144,7 +145,10 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         onHeader: (h) => {
           const cols = bindColumns(kind, h, task.columns[kind], file);
           rule = ruleFor(task, cols, h.length, part.file);
-          if (kind === 'orders' && task.orderBytePath !== false) fast = new OrderRowBytes(cols, h.length, task.masks);
+          if (task.bytePath !== false) {
+            if (kind === 'orders') fast = new OrderRowBytes(cols, h.length, task.masks);
+            else if (kind === 'trades') fast = new TradeRowBytes(cols, h.length);
+          }
         },
         onRawRecord: (buf, start, end, line) => {
           if (!fast) return false;

@@ -10,35 +10,33 @@ import type { OrderEvent } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
 
 /**
- * File-level differential test of the byte-level order rule: sharding the same order file with and without
- * it gives the same shards (content hashes), the same counts per partition and the same rejects file. The
- * file holds generated rows plus rows the byte path must hand over: padded, quoted, broken, 20-digit ids.
+ * File-level differential test of the byte-level rules: sharding the same order (trade) file with and without
+ * them gives the same shards (content hashes), the same counts per partition and the same rejects file. The
+ * files hold generated rows plus rows the byte path must hand over: padded, quoted, broken, 20-digit ids.
  */
 const dir = path.join(TEST_OUTPUT, 'shard-byte-path');
 
-it('shards, counts and rejects are identical with and without the byte path', async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await generate({ securities: 3, dates: 2, rowsPerJob: 2000, seed: 11, out: path.join(dir, 'data') });
-  const file = path.join(dir, 'data', 'orders', 'orders_2024-09-30.csv');
+type Totals = { read: number; kept: number; filtered: number; rejected: number };
+
+/** Shards `file` (with `extra` rows appended) with and without the byte path; both results, and the line count. */
+async function bothWays(kind: 'orders' | 'trades', file: string, extra: (variant: (i: number, v: string) => string, sample: string[]) => string[]):
+  Promise<{ strings: { manifests: { totals: Totals }[]; rejects: string }; bytes: unknown; rows: number }> {
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   const sample = lines[5].split(',');
   const variant = (i: number, v: string): string => sample.map((f, j) => (j === i ? v : f)).join(',');
-  appendFileSync(file, [
-    variant(3, ` ${sample[3]}`), variant(0, '18446744073709551615'), variant(0, '18446744073709551616'), variant(4, '3'),
-    variant(9, '2048'), variant(9, '8192'), variant(5, 'x'), variant(10, '"P,1"'), variant(17, ''), variant(2, ''),
-    `${variant(6, '100')}\r`, variant(13, '-9223372036854775808'), sample.slice(1).join(','),
-  ].join('\n') + '\n');
+  const added = extra(variant, sample);
+  appendFileSync(file, added.join('\n') + '\n');
   const size = statSync(file).size;
-  const splits = packSplits([{ index: 0, kind: 'orders', size, cuts: await findCutPoints(file, size, 64 * 1024) }], 64 * 1024);
+  const splits = packSplits([{ index: 0, kind, size, cuts: await findCutPoints(file, size, 64 * 1024) }], 64 * 1024);
   expect(splits.length).toBeGreaterThan(3);
-  const run = async (orderBytePath: boolean): Promise<{ manifests: unknown[]; rejects: string }> => {
-    const baseDir = path.join(dir, orderBytePath ? 'bytes' : 'strings');
+  const run = async (bytePath: boolean): Promise<{ manifests: { totals: Totals }[]; rejects: string }> => {
+    const baseDir = path.join(dir, bytePath ? 'bytes' : 'strings');
     const manifests = [];
     let rejects = '';
     for (const split of splits) {
       const task: ShardTask = {
         baseDir, outputDir: 'out', workDir: 'work', runName: 'b', planCreatedAt: 'p', split, files: [{ index: 0, path: file }],
-        columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.5, chunkRows: 100, orderBytePath,
+        columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.5, chunkRows: 100, bytePath,
       };
       const { manifest } = await shardSplitTask(task, () => undefined);
       if (manifest.rejectsFile) rejects += readFileSync(manifest.rejectsFile, 'utf8');
@@ -47,11 +45,36 @@ it('shards, counts and rejects are identical with and without the byte path', as
     return { manifests, rejects };
   };
   const strings = await run(false);
-  const bytes = await run(true);
+  return { strings, bytes: await run(true), rows: lines.length - 1 + added.length };
+}
+
+const sum = (m: { totals: Totals }[], k: keyof Totals): number => m.reduce((s, x) => s + x.totals[k], 0);
+
+beforeAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await generate({ securities: 3, dates: 2, rowsPerJob: 2000, seed: 11, out: path.join(dir, 'data') });
+});
+
+it('order shards, counts and rejects are identical with and without the byte path', async () => {
+  const { strings, bytes, rows } = await bothWays('orders', path.join(dir, 'data', 'orders', 'orders_2024-09-30.csv'), (variant, sample) => [
+    variant(3, ` ${sample[3]}`), variant(0, '18446744073709551615'), variant(0, '18446744073709551616'), variant(4, '3'),
+    variant(9, '2048'), variant(9, '8192'), variant(5, 'x'), variant(10, '"P,1"'), variant(17, ''), variant(2, ''),
+    `${variant(6, '100')}\r`, variant(13, '-9223372036854775808'), sample.slice(1).join(','),
+  ]);
   expect(bytes).toEqual(strings);
-  const totals = (strings.manifests as { totals: { read: number; kept: number; filtered: number; rejected: number } }[]).map((m) => m.totals);
-  expect(totals.reduce((s, t) => s + t.read, 0)).toBe(lines.length - 1 + 13);
-  expect(totals.reduce((s, t) => s + t.rejected, 0)).toBeGreaterThanOrEqual(4);
+  expect(sum(strings.manifests, 'read')).toBe(rows);
+  expect(sum(strings.manifests, 'rejected')).toBeGreaterThanOrEqual(4);
+  expect(strings.rejects).toContain('unknown side');
+});
+
+it('trade shards, counts and rejects are identical with and without the byte path', async () => {
+  const { strings, bytes, rows } = await bothWays('trades', path.join(dir, 'data', 'trades', 'trades_2024-09-30.csv'), (variant, sample) => [
+    variant(2, `${sample[2]} `), variant(0, '18446744073709551615'), variant(0, '18446744073709551616'), variant(5, '3'),
+    variant(6, ''), variant(7, '"Centre, Point"'), `${variant(3, '100')}\r`, variant(3, '1.5'), variant(1, ''), sample.slice(1).join(','),
+  ]);
+  expect(bytes).toEqual(strings);
+  expect(sum(strings.manifests, 'read')).toBe(rows);
+  expect(sum(strings.manifests, 'rejected')).toBeGreaterThanOrEqual(5);
   expect(strings.rejects).toContain('unknown side');
 });
 

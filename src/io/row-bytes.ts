@@ -1,0 +1,235 @@
+import { sydneyDateOfMillisCached, type Cols } from '../domain/ingest-rules';
+import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
+
+/**
+ * The row rules of the shard step (domain/ingest-rules `orderRow`, `tradeRow`) on the raw bytes of an
+ * unquoted record, for the common case of a well-formed row: no field string is created except the
+ * security code, and a kept row's shard line is assembled byte by byte. They answer only when sure; a row
+ * that is not plainly valid (wrong field count, padding, a 20-digit or 16-digit number, a non-digit, a CR
+ * inside, non-ASCII text) is handed back (`DEFER`) to the string rule, which decides and words the reject.
+ * The tests check them against the string rules on random valid and invalid rows (same outcome, same
+ * line, byte for byte) and on whole files.
+ */
+export const DEFER = 0, FILTER = 1, KEEP = 2;
+export type ByteRowVerdict = typeof DEFER | typeof FILTER | typeof KEEP;
+
+const COMMA = 44, MINUS = 45, ZERO = 48, NINE = 57, SPACE = 32, TAB = 9, CR = 13;
+const NULL_TEXT = Buffer.from('null');
+
+/** Field offsets of one record, the output line being built, and the security code cache. */
+abstract class RowBytes {
+  /** Start of each field, and one past the end of the last (filled per row). */
+  protected readonly bounds: Int32Array;
+  /** The shard line of the last KEEP verdict: `line.subarray(0, lineLength)`. */
+  readonly line: Buffer = Buffer.allocUnsafe(4096);
+  lineLength = 0;
+  /** Security and Sydney date of the last FILTER or KEEP verdict. */
+  security = '';
+  date = '';
+  protected p = 0;
+  private readonly securities = new Map<number, string>();
+
+  constructor(protected readonly width: number) {
+    this.bounds = new Int32Array(width + 1);
+  }
+
+  /** Fills the field offsets of buf[start, end); false when the record has another field count. */
+  protected split(buf: Buffer, start: number, end: number): boolean {
+    const b = this.bounds, width = this.width;
+    let n = 0;
+    b[0] = start;
+    for (let i = start; i < end; i++) {
+      if (buf[i] === COMMA) {
+        if (++n >= width) return false;
+        b[n] = i + 1;
+      }
+    }
+    if (n !== width - 1) return false;
+    b[width] = end + 1;
+    return end - start + 40 <= this.line.length;
+  }
+
+  /** Field f is 1..maxLen ASCII digits. */
+  protected digits(buf: Buffer, f: number, maxLen: number): boolean {
+    return digits(buf, this.bounds[f], this.bounds[f + 1] - 1, maxLen);
+  }
+
+  /** Field f would be copied unchanged by the string rule (see plainText). */
+  protected plain(buf: Buffer, f: number): boolean {
+    return plainText(buf, this.bounds[f], this.bounds[f + 1] - 1);
+  }
+
+  /** Field f is empty. */
+  protected empty(f: number): boolean {
+    return this.bounds[f + 1] - 1 === this.bounds[f];
+  }
+
+  /** Field f is "1" or "2". */
+  protected side(buf: Buffer, f: number): boolean {
+    const s = this.bounds[f];
+    return this.bounds[f + 1] - 1 - s === 1 && (buf[s] === 49 || buf[s] === 50);
+  }
+
+  /** Sets `security` and `date` from the security field and the nanosecond timestamp field. */
+  protected place(buf: Buffer, security: number, ts: number): void {
+    this.security = this.securityOf(buf, this.bounds[security], this.bounds[security + 1] - 1);
+    const tsS = this.bounds[ts], tsE = this.bounds[ts + 1] - 1;
+    this.date = sydneyDateOfMillisCached(tsE - tsS > 6 ? numberOf(buf, tsS, tsE - 6) : 0);
+  }
+
+  /** Appends field f (absent: nothing) and a comma to the line. */
+  protected put(buf: Buffer, f: number): void {
+    const out = this.line;
+    let p = this.p;
+    if (f >= 0) for (let i = this.bounds[f], e = this.bounds[f + 1] - 1; i < e; i++) out[p++] = buf[i];
+    out[p++] = COMMA;
+    this.p = p;
+  }
+
+  /** Ends the line: the last comma becomes the newline. */
+  protected finish(): void {
+    this.line[this.p - 1] = 10;
+    this.lineLength = this.p;
+  }
+
+  /** Security codes repeat on every row: short ASCII codes are looked up by their bytes, not decoded. */
+  private securityOf(buf: Buffer, s: number, e: number): string {
+    if (e - s > 6) return buf.toString('utf8', s, e);
+    let key = 0;
+    for (let i = s; i < e; i++) key = key * 256 + buf[i];
+    key = key * 8 + (e - s);
+    let v = this.securities.get(key);
+    if (v === undefined) this.securities.set(key, (v = buf.toString('utf8', s, e)));
+    return v;
+  }
+}
+
+/** `orderRow` on bytes: KEEP (with the shard line), FILTER (not Centre Point) or DEFER. */
+export class OrderRowBytes extends RowBytes {
+  private readonly countFields: number[];
+  private readonly c: Record<'orderId' | 'ts' | 'seq' | 'security' | 'side' | 'price' | 'qty' | 'leaves' | 'matched' | 'type' | 'participant' | 'nb' | 'no' | 'tv', number>;
+
+  constructor(cols: Cols, width: number, private readonly masks: OrderTypeMasks) {
+    super(width);
+    this.c = {
+      orderId: cols.order_id, ts: cols.timestamp, seq: cols.sequence, security: cols.security_code, side: cols.side,
+      price: cols.price, qty: cols.quantity, leaves: cols.leavesquantity, matched: cols.totalmatchedquantity,
+      type: cols.exchangeordertype, participant: cols.participantid, nb: cols.national_bid, no: cols.national_offer,
+      tv: cols.timevalidity,
+    };
+    const c = this.c;
+    this.countFields = [c.price, c.qty, c.leaves, c.matched];
+  }
+
+  /** Classifies the record buf[start, end) (no line ending, no quote byte). `fileOrder` < 2^53. */
+  route(buf: Buffer, start: number, end: number, fileOrder: number): ByteRowVerdict {
+    if (!this.split(buf, start, end)) return DEFER;
+    const b = this.bounds, c = this.c;
+    // The same checks, in the same order up to the filter decision, as orderRow.
+    if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
+    if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
+    if (!this.digits(buf, c.type, 15)) return DEFER;
+    this.place(buf, c.security, c.ts);
+    if (!isCentrePoint(numberOf(buf, b[c.type], b[c.type + 1] - 1), this.masks)) return FILTER;
+    for (const f of this.countFields) if (!this.digits(buf, f, 15)) return DEFER;
+    if (c.seq >= 0 && !this.empty(c.seq) && !this.digits(buf, c.seq, 19)) return DEFER;
+    if (c.nb >= 0 && !quote(buf, b[c.nb], b[c.nb + 1] - 1)) return DEFER;
+    if (c.no >= 0 && !quote(buf, b[c.no], b[c.no + 1] - 1)) return DEFER;
+    if (!this.plain(buf, c.participant)) return DEFER;
+    if (c.tv >= 0 && !this.plain(buf, c.tv)) return DEFER;
+
+    const out = this.line;
+    this.p = 0;
+    this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.seq);
+    let p = writeUint(out, this.p, fileOrder);
+    out[p++] = COMMA;
+    this.p = p;
+    this.put(buf, c.security); this.put(buf, c.side); this.put(buf, c.price); this.put(buf, c.qty); this.put(buf, c.leaves);
+    this.put(buf, c.matched); this.put(buf, c.type); this.put(buf, c.participant); this.put(buf, c.nb); this.put(buf, c.no);
+    // The time validity: absent = empty, empty = "null" (as orderRow writes it).
+    if (c.tv < 0) this.p++;
+    else if (this.empty(c.tv)) this.p += NULL_TEXT.copy(out, this.p) + 1;
+    else this.put(buf, c.tv);
+    this.finish();
+    return KEEP;
+  }
+}
+
+/** `tradeRow` on bytes: KEEP (with the shard line) or DEFER (trades are never filtered here). */
+export class TradeRowBytes extends RowBytes {
+  private readonly c: Record<'orderId' | 'ts' | 'security' | 'price' | 'qty' | 'side' | 'mg', number>;
+
+  constructor(cols: Cols, width: number) {
+    super(width);
+    this.c = {
+      orderId: cols.orderid, ts: cols.tradetime, security: cols.securitycode, price: cols.tradeprice, qty: cols.quantity,
+      side: cols.side, mg: cols.matchgroupid,
+    };
+  }
+
+  /** Classifies the record buf[start, end) (no line ending, no quote byte); trades carry no file order. */
+  route(buf: Buffer, start: number, end: number, _fileOrder?: number): ByteRowVerdict {
+    if (!this.split(buf, start, end)) return DEFER;
+    const c = this.c;
+    if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
+    if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
+    if (!this.digits(buf, c.price, 15) || !this.digits(buf, c.qty, 15)) return DEFER;
+    if (c.mg >= 0 && !this.empty(c.mg) && !this.digits(buf, c.mg, 19)) return DEFER;
+    this.place(buf, c.security, c.ts);
+    this.p = 0;
+    this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.security); this.put(buf, c.price); this.put(buf, c.qty);
+    this.put(buf, c.side); this.put(buf, c.mg);
+    this.finish();
+    return KEEP;
+  }
+}
+
+/** 1..maxLen ASCII digits (maxLen 19 keeps a uint64 check exact; 15 a safe integer). */
+function digits(buf: Buffer, s: number, e: number, maxLen: number): boolean {
+  const len = e - s;
+  if (len < 1 || len > maxLen) return false;
+  for (let i = s; i < e; i++) {
+    const ch = buf[i];
+    if (ch < ZERO || ch > NINE) return false;
+  }
+  return true;
+}
+
+/** Empty, or an integer with an optional minus sign (any quote value is kept as it is). */
+function quote(buf: Buffer, s: number, e: number): boolean {
+  if (e === s) return true;
+  return buf[s] === MINUS ? digits(buf, s + 1, e, 19) : digits(buf, s, e, 19);
+}
+
+/**
+ * Text that orderRow would copy unchanged: no padding to trim, no CR (commas and quotes cannot occur in an
+ * unquoted record), ASCII only (orderRow's UTF-8 decoding would replace invalid bytes).
+ */
+function plainText(buf: Buffer, s: number, e: number): boolean {
+  if (e === s) return true;
+  if (buf[s] === SPACE || buf[e - 1] === SPACE || buf[e - 1] === TAB) return false;
+  for (let i = s; i < e; i++) {
+    const ch = buf[i];
+    if (ch === CR || ch >= 128) return false;
+  }
+  return true;
+}
+
+/** Value of validated digits (at most 15: exact). */
+function numberOf(buf: Buffer, s: number, e: number): number {
+  let v = 0;
+  for (let i = s; i < e; i++) v = v * 10 + (buf[i] - ZERO);
+  return v;
+}
+
+function writeUint(out: Buffer, p: number, v: number): number {
+  if (v === 0) {
+    out[p] = ZERO;
+    return p + 1;
+  }
+  let digitsCount = 0;
+  for (let t = v; t >= 1; t = Math.floor(t / 10)) digitsCount++;
+  let q = p + digitsCount;
+  for (let t = v; t >= 1; t = Math.floor(t / 10)) out[--q] = ZERO + (t % 10);
+  return p + digitsCount;
+}

@@ -13,6 +13,7 @@ import { findCutPoints } from '../io/cut-points';
 import { shardSplitTask, type ShardTask } from '../io/shard-split';
 import { ThreadPool } from '../threads/pool';
 import { packSplits } from '../domain/splits';
+import { listCsv } from './files';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench-data', 'ingest');
@@ -75,16 +76,6 @@ async function prepare(): Promise<{ big: string; small01: string; big2: string; 
     rmSync(path.join(smallDir, 'nbbo'), { recursive: true, force: true });
   }
   return { big, small01, big2, smallDir };
-}
-
-function listCsv(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...listCsv(p));
-    else if (e.name.endsWith('.csv')) out.push(p);
-  }
-  return out.sort();
 }
 
 /** Child mode: ingest the inputs with the shard step on worker threads; print one JSON line. */

@@ -14,23 +14,14 @@ import { PartitionWriter } from '../io/partition-writer';
 import { readOrderEvents } from '../io/shard-reader';
 import { shardSplitTask } from '../io/shard-split';
 import { packSplits } from '../domain/splits';
+import { listCsv } from './files';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'bench-data', 'shard-format');
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.name.endsWith('.csv')) out.push(p);
-  }
-  return out.sort();
-}
-
 async function shardsToUse(): Promise<string[]> {
   const e2e = path.join(ROOT, 'bench-data', 'e2e', 'work', 'e2e', 'shards', 'orders');
-  if (existsSync(e2e)) return filesUnder(e2e);
+  if (existsSync(e2e)) return listCsv(e2e);
   const data = path.join(OUT, 'gen');
   if (!existsSync(path.join(data, 'truth.json'))) await generate({ securities: 10, dates: 1, rowsPerJob: 50_000, seed: 4, out: data });
   const file = path.join(data, 'orders', readdirSync(path.join(data, 'orders'))[0]);
@@ -38,7 +29,7 @@ async function shardsToUse(): Promise<string[]> {
   const [split] = packSplits([{ index: 0, kind: 'orders', size, cuts: [] }], size + 1);
   await shardSplitTask({ baseDir: OUT, outputDir: 'out', workDir: 'work', runName: 'g', planCreatedAt: 'g', split, files: [{ index: 0, path: file }],
     columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000 }, () => undefined);
-  return filesUnder(path.join(OUT, 'work', 'g', 'shards', 'orders'));
+  return listCsv(path.join(OUT, 'work', 'g', 'shards', 'orders'));
 }
 
 const rate = (rows: number, s: number): string => `${Math.round(rows / s).toLocaleString('en')} rows/s`;

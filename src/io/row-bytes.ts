@@ -16,6 +16,42 @@ export type ByteRowVerdict = typeof DEFER | typeof FILTER | typeof KEEP;
 const COMMA = 44, MINUS = 45, ZERO = 48, NINE = 57, SPACE = 32, TAB = 9, CR = 13;
 const NULL_TEXT = Buffer.from('null');
 
+/**
+ * Fills `bounds` with the start of each of `width` fields of buf[start, end) (no quotes inside) and, last,
+ * end + 1; false when the record has another number of fields.
+ */
+export function fieldBounds(buf: Buffer, start: number, end: number, bounds: Int32Array, width: number): boolean {
+  let n = 0;
+  bounds[0] = start;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === COMMA) {
+      if (++n >= width) return false;
+      bounds[n] = i + 1;
+    }
+  }
+  if (n !== width - 1) return false;
+  bounds[width] = end + 1;
+  return true;
+}
+
+/** Short texts (security codes, participants, time validities) repeat on every row: decoded once per value. */
+export class ShortTexts {
+  private readonly byKey = new Map<number, string>();
+
+  get(buf: Buffer, s: number, e: number): string {
+    if (e - s > 6) return buf.toString('utf8', s, e);
+    let key = 0;
+    for (let i = s; i < e; i++) {
+      if (buf[i] >= 128) return buf.toString('utf8', s, e);
+      key = key * 256 + buf[i];
+    }
+    key = key * 8 + (e - s); // six bytes and a length: below 2^51, exact
+    let v = this.byKey.get(key);
+    if (v === undefined) this.byKey.set(key, (v = buf.toString('utf8', s, e)));
+    return v;
+  }
+}
+
 /** Field offsets of one record, the output line being built, and the security code cache. */
 abstract class RowBytes {
   /** Start of each field, and one past the end of the last (filled per row). */
@@ -27,7 +63,7 @@ abstract class RowBytes {
   security = '';
   date = '';
   protected p = 0;
-  private readonly securities = new Map<number, string>();
+  private readonly securities = new ShortTexts();
 
   constructor(protected readonly width: number) {
     this.bounds = new Int32Array(width + 1);
@@ -35,18 +71,7 @@ abstract class RowBytes {
 
   /** Fills the field offsets of buf[start, end); false when the record has another field count. */
   protected split(buf: Buffer, start: number, end: number): boolean {
-    const b = this.bounds, width = this.width;
-    let n = 0;
-    b[0] = start;
-    for (let i = start; i < end; i++) {
-      if (buf[i] === COMMA) {
-        if (++n >= width) return false;
-        b[n] = i + 1;
-      }
-    }
-    if (n !== width - 1) return false;
-    b[width] = end + 1;
-    return end - start + 40 <= this.line.length;
+    return fieldBounds(buf, start, end, this.bounds, this.width) && end - start + 40 <= this.line.length;
   }
 
   /** Field f is 1..maxLen ASCII digits. */
@@ -92,15 +117,9 @@ abstract class RowBytes {
     this.lineLength = this.p;
   }
 
-  /** Security codes repeat on every row: short ASCII codes are looked up by their bytes, not decoded. */
+  /** Security codes repeat on every row: looked up by their bytes, not decoded. */
   private securityOf(buf: Buffer, s: number, e: number): string {
-    if (e - s > 6) return buf.toString('utf8', s, e);
-    let key = 0;
-    for (let i = s; i < e; i++) key = key * 256 + buf[i];
-    key = key * 8 + (e - s);
-    let v = this.securities.get(key);
-    if (v === undefined) this.securities.set(key, (v = buf.toString('utf8', s, e)));
-    return v;
+    return this.securities.get(buf, s, e);
   }
 }
 
@@ -215,8 +234,8 @@ function plainText(buf: Buffer, s: number, e: number): boolean {
   return true;
 }
 
-/** Value of validated digits (at most 15: exact). */
-function numberOf(buf: Buffer, s: number, e: number): number {
+/** Value of validated digits (exact below 2^53). */
+export function numberOf(buf: Buffer, s: number, e: number): number {
   let v = 0;
   for (let i = s; i < e; i++) v = v * 10 + (buf[i] - ZERO);
   return v;

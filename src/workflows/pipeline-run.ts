@@ -1,8 +1,8 @@
-import { ApplicationFailure, executeChild, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, executeChild, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { securityWorkflow } from './security';
 import { JobStatusKey, progressQuery, RunNameKey, SecurityKey } from './shared';
-import type { PlanResult, Progress, RunResult } from './types';
+import type { DiscoverResult, PlanResult, Progress, RunResult } from './types';
 import { failureMessage, inPool, retryPolicy } from './util';
 
 const planning = proxyActivities<typeof activities>({
@@ -11,59 +11,92 @@ const planning = proxyActivities<typeof activities>({
 });
 
 /**
+ * What one execution of a run hands to the next through continue-as-new, once its securities are under
+ * way: the plan and job matrix (never redone), where the fan-out stands, and the counts so far.
+ */
+export interface RunCarry {
+  plan: PlanResult;
+  jobs: DiscoverResult;
+  /** Index in `jobs.securities` of the first security not yet started. */
+  next: number;
+  progress: Progress;
+  failures: RunResult['failures'];
+  orders: number;
+  startedAt: string;
+  stageMs: Record<string, number>;
+}
+
+/** Continue as new past this many events even when the server has not suggested it. */
+const MAX_HISTORY_EVENTS = 8000;
+
+/**
  * A whole run: plan -> shard every split -> discover the job matrix -> one child per security (each
  * fanning out to its dates) -> merge. The input is the plain JSON config, so the Temporal CLI can start it:
  * `temporal workflow start --type pipelineRun --task-queue sweepflow --input-file config/sample.json`.
+ * With very many securities the run continues as new during the fan-out (when the server suggests it, or
+ * at 8,000 events): it lets the security workflows in flight finish and carries the rest (`RunCarry`).
  */
-export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
-  const startedAt = new Date().toISOString(); // workflow time: deterministic on replay
-  const progress: Progress = {
+export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Promise<RunResult> {
+  const startedAt = carry?.startedAt ?? new Date().toISOString(); // workflow time: deterministic on replay
+  const progress: Progress = carry?.progress ?? {
     stage: 'planning', splits: { total: 0, done: 0 },
     jobs: { total: 0, done: 0, skipped: 0, failed: 0, empty: 0 }, securities: { total: 0, done: 0 },
     rowsRead: 0, bytes: 0, startedAt: Date.now(),
   };
   setHandler(progressQuery, () => progress);
   // Wall time per stage, for summary.json (workflow time: deterministic on replay).
-  const stageMs: Record<string, number> = {};
+  const stageMs: Record<string, number> = carry?.stageMs ?? {};
   let stageStart = Date.now();
   const endStage = (name: string): void => {
-    stageMs[name] = Date.now() - stageStart;
+    stageMs[name] = (stageMs[name] ?? 0) + Date.now() - stageStart;
     stageStart = Date.now();
   };
 
-  const plan: PlanResult = await planning.planRun(config);
+  const plan: PlanResult = carry?.plan ?? await planning.planRun(config);
   const { run } = plan;
-  if (!workflowInfo().typedSearchAttributes.get(RunNameKey)) upsertSearchAttributes([{ key: RunNameKey, value: run.name }]);
-  upsertSearchAttributes([{ key: JobStatusKey, value: 'running' }]);
+  if (!carry) {
+    if (!workflowInfo().typedSearchAttributes.get(RunNameKey)) upsertSearchAttributes([{ key: RunNameKey, value: run.name }]);
+    upsertSearchAttributes([{ key: JobStatusKey, value: 'running' }]);
+  }
   const retry = retryPolicy(plan.retry);
   const heartbeatTimeout = plan.concurrency.heartbeatTimeoutSeconds * 1000;
   const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
   const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: 2 * heartbeatTimeout, retry });
 
-  endStage('plan');
-  progress.stage = 'sharding';
-  progress.splits.total = plan.splits;
-  const indexes = Array.from({ length: plan.splits }, (_, i) => i);
-  await inPool(indexes, plan.concurrency.shard, async (i) => {
-    const r = await work.shardSplit(run, i);
-    progress.splits.done++;
-    progress.rowsRead += r.read;
-    progress.bytes += r.bytes;
-  });
+  let jobs: DiscoverResult;
+  if (carry) jobs = carry.jobs;
+  else {
+    endStage('plan');
+    progress.stage = 'sharding';
+    progress.splits.total = plan.splits;
+    const indexes = Array.from({ length: plan.splits }, (_, i) => i);
+    await inPool(indexes, plan.concurrency.shard, async (i) => {
+      const r = await work.shardSplit(run, i);
+      progress.splits.done++;
+      progress.rowsRead += r.read;
+      progress.bytes += r.bytes;
+    });
 
-  endStage('shard');
-  progress.stage = 'discovering';
-  const jobs = await work.discoverJobs(run);
-  progress.jobs.total = jobs.jobs;
-  progress.jobs.empty = jobs.empty;
-  progress.securities.total = jobs.securities.length;
+    endStage('shard');
+    progress.stage = 'discovering';
+    jobs = await work.discoverJobs(run);
+    progress.jobs.total = jobs.jobs;
+    progress.jobs.empty = jobs.empty;
+    progress.securities.total = jobs.securities.length;
+    endStage('discover');
+  }
 
-  endStage('discover');
   progress.stage = 'jobs';
-  const failures: RunResult['failures'] = [];
-  let orders = 0;
+  const failures: RunResult['failures'] = carry?.failures ?? [];
+  let orders = carry?.orders ?? 0;
   const parentId = workflowInfo().workflowId;
-  await inPool(jobs.securities, plan.concurrency.security, async ({ security }) => {
+  const first = carry?.next ?? 0;
+  const remaining = jobs.securities.slice(first);
+  const timeToRoll = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= MAX_HISTORY_EVENTS;
+  };
+  const started = await inPool(remaining, plan.concurrency.security, async ({ security }) => {
     try {
       const r = await executeChild(securityWorkflow, {
         workflowId: `${parentId}/${security}`,
@@ -80,7 +113,12 @@ export async function pipelineRunWorkflow(config: unknown): Promise<RunResult> {
       failures.push({ job: `${security}/*`, error: failureMessage(e) });
     }
     progress.securities.done++;
-  });
+  }, timeToRoll);
+  if (started < remaining.length) {
+    // Every security workflow started here has finished (the lanes drained): carry on in a new execution.
+    endStage('jobs');
+    await continueAsNew<typeof pipelineRunWorkflow>(config, { plan, jobs, next: first + started, progress, failures, orders, startedAt, stageMs });
+  }
 
   endStage('jobs');
   progress.stage = 'merging';

@@ -32,7 +32,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-it('security workflows continue as new under a small history limit, stay within the pending-children window, and lose no job', async () => {
+it('the run and its security workflows continue as new under a small history limit, stay within the pending-children window, and lose no job', async () => {
   const result: RunResult = await env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: 'sweepflow-can',
     args: [{
@@ -45,13 +45,32 @@ it('security workflows continue as new under a small history limit, stay within 
   expect(check.mismatches).toEqual([]);
   expect(check.jobsChecked).toBe(14);
 
+  // The run itself continues as new during its fan-out too, carrying plan, job matrix and counts.
+  const runRuns: { runId: string; status: string }[] = [];
+  for await (const w of env.client.workflow.list({ query: `WorkflowId = 'sweepflow-can'` })) runRuns.push({ runId: w.runId, status: w.status.name });
+  expect(runRuns.filter((r) => r.status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(1);
+  expect(runRuns.filter((r) => r.status === 'COMPLETED')).toHaveLength(1);
+  const planned: string[] = [];
+  for (const r of runRuns) {
+    const history = await env.client.workflow.getHandle('sweepflow-can', r.runId).fetchHistory();
+    for (const e of history.events!) {
+      const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type) planned.push(type);
+    }
+  }
+  // Planning, sharding and discovery ran once over the whole chain; the merge once, at the end.
+  expect(planned.filter((t) => t === 'planRun')).toHaveLength(1);
+  expect(planned.filter((t) => t === 'discoverJobs')).toHaveLength(1);
+  expect(planned.filter((t) => t === 'mergeRun')).toHaveLength(1);
+  if (process.env.RECORD_HISTORIES === '1') record('sweepflow-can', runRuns, 'pipeline-run');
+
   const securities = [...new Set(Object.keys(truth.jobs).map((k) => k.split('/')[0]))];
   expect(securities).toHaveLength(2);
   for (const security of securities) {
     const id = `sweepflow-can/${security}`;
     const runs: { runId: string; status: string }[] = [];
     for await (const w of env.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push({ runId: w.runId, status: w.status.name });
-    if (process.env.RECORD_HISTORIES === '1' && security === securities[0]) record(id, runs);
+    if (process.env.RECORD_HISTORIES === '1' && security === securities[0]) record(id, runs, 'security');
     const continued = runs.filter((r) => r.status === 'CONTINUED_AS_NEW').length;
     // 7 children at ~5 events each cannot fit one 30-event history: at least one continue-as-new.
     expect(continued).toBeGreaterThanOrEqual(1);
@@ -69,13 +88,13 @@ it('security workflows continue as new under a small history limit, stay within 
 });
 
 /** With RECORD_HISTORIES=1: the first (continued) and the last (completed) execution become replay fixtures. */
-function record(id: string, runs: { runId: string; status: string }[]): void {
+function record(id: string, runs: { runId: string; status: string }[], prefix: string): void {
   const dirOut = path.join(ROOT, 'test', 'fixtures', 'histories');
   const indexFile = path.join(dirOut, 'index.json');
   const index = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, string>;
   const first = runs.find((r) => r.status === 'CONTINUED_AS_NEW')!;
   const last = runs.find((r) => r.status === 'COMPLETED')!;
-  for (const [r, file] of [[first, 'security-continued.json'], [last, 'security-carried.json']] as const) {
+  for (const [r, file] of [[first, `${prefix}-continued.json`], [last, `${prefix}-carried.json`]] as const) {
     const json = execFileSync(ensureTemporalCli(), ['workflow', 'show', '--address', env.address, '-w', id, '-r', r.runId, '--output', 'json'],
       { encoding: 'utf8', maxBuffer: 64 << 20 });
     writeFileSync(path.join(dirOut, file), json);

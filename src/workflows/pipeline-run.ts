@@ -3,7 +3,7 @@ import type * as activities from '../activities';
 import { securityWorkflow } from './security';
 import { JobStatusKey, progressQuery, RunNameKey, SecurityKey } from './shared';
 import type { DiscoverResult, PlanResult, Progress, RunResult } from './types';
-import { failureMessage, inPool, retryPolicy } from './util';
+import { failureMessage, historyIsLong, inPool, retryPolicy } from './util';
 
 const planning = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 minutes',
@@ -92,10 +92,6 @@ export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Pr
   const parentId = workflowInfo().workflowId;
   const first = carry?.next ?? 0;
   const remaining = jobs.securities.slice(first);
-  const timeToRoll = (): boolean => {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= MAX_HISTORY_EVENTS;
-  };
   const started = await inPool(remaining, plan.concurrency.security, async ({ security }) => {
     try {
       const r = await executeChild(securityWorkflow, {
@@ -113,7 +109,7 @@ export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Pr
       failures.push({ job: `${security}/*`, error: failureMessage(e) });
     }
     progress.securities.done++;
-  }, timeToRoll);
+  }, () => historyIsLong(MAX_HISTORY_EVENTS));
   if (started < remaining.length) {
     // Every security workflow started here has finished (the lanes drained): carry on in a new execution.
     endStage('jobs');

@@ -3,7 +3,7 @@ import type * as activities from '../activities';
 import { jobWorkflow } from './job';
 import { JobStatusKey, RunNameKey, securityProgressQuery, SecurityKey, TradeDateKey } from './shared';
 import type { RetrySettings, RunRef, SecurityResult } from './types';
-import { failureMessage, inPool } from './util';
+import { failureMessage, historyIsLong, inPool } from './util';
 
 const { listJobDates } = proxyActivities<typeof activities>({
   startToCloseTimeout: '5 minutes',
@@ -52,10 +52,6 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
   if (!input.carry) total = dates.length;
   const parentId = workflowInfo().workflowId;
   const maxEvents = input.maxHistoryEvents ?? 8000;
-  const timeToRoll = (): boolean => {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= maxEvents;
-  };
 
   const runJob = async (date: string): Promise<void> => {
     running++;
@@ -82,7 +78,7 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
     }
   };
 
-  const started = await inPool(dates, input.jobConcurrency, runJob, timeToRoll);
+  const started = await inPool(dates, input.jobConcurrency, runJob, () => historyIsLong(maxEvents));
   if (started < dates.length) {
     // Every child started here has finished (the lanes drained), so nothing is left pending.
     await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: dates.slice(started), total, result } });

@@ -1,3 +1,14 @@
+import { workflowInfo } from '@temporalio/workflow';
+
+/**
+ * True once this execution's history should be continued as new: the server suggests it (at
+ * `limit.historyCount.suggestContinueAsNew` events or the size limit), or it holds `maxEvents` events.
+ */
+export function historyIsLong(maxEvents: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= maxEvents;
+}
+
 /**
  * Runs fn over items with at most `limit` in flight. Deterministic: the workflow sandbox orders promises.
  * With `stop`, a lane checks it before taking each item; returns how many items were started, so a caller

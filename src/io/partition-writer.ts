@@ -46,15 +46,19 @@ export class PartitionWriter {
   writeBytes(file: string, src: Buffer, length: number): void {
     const p = this.partitions.get(file) ?? this.open(file);
     p.rows++;
-    if (p.pos + length > p.current.length) {
-      if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
-      p.current = this.chunk(length);
-      p.pos = 0;
-    }
+    this.room(p, length);
     src.copy(p.current, p.pos, 0, length);
     p.pos += length;
     this.buffered += length;
     if (this.buffered > this.budgetBytes) this.flush();
+  }
+
+  /** Makes sure `p.current` has `bytes` free, moving a full chunk to the flush list. */
+  private room(p: Partition, bytes: number): void {
+    if (p.pos + bytes <= p.current.length) return;
+    if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
+    p.current = this.chunk(bytes);
+    p.pos = 0;
   }
 
   /** A chunk of at least `min` bytes: a spare one when it fits. */
@@ -72,12 +76,8 @@ export class PartitionWriter {
 
   private append(p: Partition, line: string): void {
     p.rows++;
-    // Lines are mostly ASCII: try in place, and fall back to a new chunk when it may not fit.
-    if (p.pos + line.length * 3 > p.current.length) {
-      if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
-      p.current = this.chunk(line.length * 3);
-      p.pos = 0;
-    }
+    // Lines are mostly ASCII, but a UTF-8 character can take 3 bytes per UTF-16 unit.
+    this.room(p, line.length * 3);
     const n = p.current.write(line, p.pos, 'utf8');
     p.pos += n;
     this.buffered += n;

@@ -82,9 +82,13 @@ export async function readSplitManifest(work: string, splitId: string): Promise<
   }
 }
 
+/** File order (file index, then line): unique and increasing through the run, the sequence fallback. */
+function fileOrderBase(fileIndex: number): number {
+  return fileIndex * 1e10;
+}
+
 function ruleFor(task: ShardTask, cols: ColumnIndex, width: number, fileIndex: number): (f: string[], line: number) => RowOutcome {
-  // File order (file index, then line): unique and increasing through the run, the sequence fallback.
-  const base = fileIndex * 1e10;
+  const base = fileOrderBase(fileIndex);
   if (task.split.kind === 'orders') return (f, line) => orderRow(f, cols, width, base + line, task.masks);
   if (task.split.kind === 'trades') return (f) => tradeRow(f, cols, width);
   return (f) => quoteRow(f, cols, width);
@@ -133,7 +137,23 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
       // Orders and trades (the bulk of the input) go through the byte-level rules first; they defer
       // anything unusual to the string rules.
       let fast: OrderRowBytes | TradeRowBytes | null = null;
-      const fileOrderBase = part.file * 1e10;
+      const orderBase = fileOrderBase(part.file);
+      /** Counts a row read, kept or filtered out in its partition; returns the partition when it is kept. */
+      const counted = (security: string, date: string, kept: boolean): { counts: Counts & { file?: string }; staged: string } | null => {
+        totals.read++;
+        stats.read++;
+        const p = partitionOf(security, date);
+        p.counts.read++;
+        if (!kept) {
+          p.counts.filtered++;
+          totals.filtered++;
+          return null;
+        }
+        p.counts.kept++;
+        totals.kept++;
+        if (!p.counts.file) p.counts.file = path.relative(staging, p.staged);
+        return p;
+      };
       const reject = (line: number, raw: string, reason: string, key?: string): void => {
         rejects.write(rejectsStaged, [file, String(line), reason, raw]);
         totals.rejected++;
@@ -152,44 +172,24 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         },
         onRawRecord: (buf, start, end, line) => {
           if (!fast) return false;
-          const verdict = fast.route(buf, start, end, fileOrderBase + line);
+          const verdict = fast.route(buf, start, end, orderBase + line);
           if (verdict === DEFER) return false;
-          totals.read++;
-          stats.read++;
-          const p = partitionOf(fast.security, fast.date);
-          p.counts.read++;
-          if (verdict === FILTER) {
-            p.counts.filtered++;
-            totals.filtered++;
-            return true;
-          }
-          p.counts.kept++;
-          totals.kept++;
-          if (!p.counts.file) p.counts.file = path.relative(staging, p.staged);
-          writer.writeBytes(p.staged, fast.line, fast.lineLength);
+          const p = counted(fast.security, fast.date, verdict !== FILTER);
+          if (p) writer.writeBytes(p.staged, fast.line, fast.lineLength);
           return true;
         },
         onRecord: (fields, line, raw) => {
-          totals.read++;
-          stats.read++;
           const r = rule!(fields, line);
           if (r.kind === 'reject') {
+            totals.read++;
+            stats.read++;
             const key = r.security !== undefined && r.date !== undefined ? `${r.security}|${r.date}` : undefined;
             if (key) (partitions[key] ??= EMPTY()).read++;
             reject(line, raw(), r.reason, key);
             return;
           }
-          const p = partitionOf(r.security, r.date);
-          p.counts.read++;
-          if (r.kind === 'filter') {
-            p.counts.filtered++;
-            totals.filtered++;
-            return;
-          }
-          p.counts.kept++;
-          totals.kept++;
-          if (!p.counts.file) p.counts.file = path.relative(staging, p.staged);
-          writer.writeLine(p.staged, r.line);
+          const p = counted(r.security, r.date, r.kind === 'keep');
+          if (p && r.kind === 'keep') writer.writeLine(p.staged, r.line);
         },
         onMalformed: (line, raw, reason) => {
           totals.read++;

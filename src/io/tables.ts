@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { writeFileAtomic } from './atomic';
-import { cell, csvField, csvLine } from './csv-writer';
+import { CsvBytes } from './csv-writer';
 
 /**
  * Output tables are written twice: `<name>.csv.gz` for people and scripts, `<name>.parquet` for DuckDB,
@@ -15,6 +15,12 @@ export interface ColumnSpec<T> {
   name: string;
   type: ColumnType;
   get: (row: T) => unknown;
+  /**
+   * Mostly distinct values (ids, nanosecond times, ratios): written PLAIN, skipping the dictionary that
+   * hyparquet-writer would otherwise sample and build for nothing.
+   * @default false
+   */
+  distinct?: boolean;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -37,35 +43,52 @@ function parquetValue(type: ColumnType, v: unknown, table: string, column: strin
   }
 }
 
-export function tableCsv<T>(columns: readonly ColumnSpec<T>[], rows: readonly T[]): string {
-  const parts = [csvLine(columns.map((c) => c.name))];
-  // Only text columns can need quoting; numbers, booleans and BigInts are written as they are.
-  const text = columns.map((c) => c.type === 'STRING');
-  for (const r of rows) {
-    let line = '';
-    for (let i = 0; i < columns.length; i++) {
-      const v = cell(columns[i].get(r));
-      line += i === 0 ? (text[i] ? csvField(v) : v) : `,${text[i] ? csvField(v) : v}`;
-    }
-    parts.push(line + '\n');
-  }
-  return parts.join('');
+/** Each column's values, read from the rows once and shared by the CSV and the Parquet writer. */
+function columnValues<T>(columns: readonly ColumnSpec<T>[], rows: readonly T[]): unknown[][] {
+  return columns.map((c) => {
+    const out = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) out[r] = c.get(rows[r]);
+    return out;
+  });
 }
 
-export function tableParquet<T>(name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[]): Buffer {
+function csvOfColumns<T>(columns: readonly ColumnSpec<T>[], values: readonly unknown[][], rowCount: number): Buffer {
+  const csv = new CsvBytes(256 * (rowCount + 1));
+  for (const c of columns) csv.text(c.name);
+  csv.endLine();
+  for (let r = 0; r < rowCount; r++) {
+    for (let i = 0; i < values.length; i++) csv.value(values[i][r]);
+    csv.endLine();
+  }
+  return csv.bytes();
+}
+
+export function tableCsv<T>(columns: readonly ColumnSpec<T>[], rows: readonly T[]): Buffer {
+  return csvOfColumns(columns, columnValues(columns, rows), rows.length);
+}
+
+function parquetOfColumns<T>(name: string, columns: readonly ColumnSpec<T>[], values: readonly unknown[][]): Buffer {
   const buf = parquetWriteBuffer({
-    columnData: columns.map((c) => ({
-      name: c.name, type: c.type,
-      data: rows.map((r) => parquetValue(c.type, c.get(r), name, c.name)) as never,
+    columnData: columns.map((c, i) => ({
+      name: c.name, type: c.type, ...(c.distinct ? { encoding: 'PLAIN' as const } : {}),
+      data: values[i].map((v) => parquetValue(c.type, v, name, c.name)) as never,
     })),
+    // Per-job tables are small (one row group) and found by their folder (security, date), so min/max
+    // statistics would buy readers little; computing them over BigInt columns was a third of the write.
+    statistics: false,
     createdBy: 'sweepflow',
   });
   return Buffer.from(buf);
 }
 
+export function tableParquet<T>(name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[]): Buffer {
+  return parquetOfColumns(name, columns, columnValues(columns, rows));
+}
+
 /** Writes `<dir>/<name>.csv.gz` and `<dir>/<name>.parquet`, each atomically. Returns the file names. */
 export async function writeTable<T>(dir: string, name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[]): Promise<string[]> {
-  await writeFileAtomic(path.join(dir, `${name}.csv.gz`), gzipSync(tableCsv(columns, rows), { level: 1 }));
-  await writeFileAtomic(path.join(dir, `${name}.parquet`), tableParquet(name, columns, rows));
+  const values = columnValues(columns, rows);
+  await writeFileAtomic(path.join(dir, `${name}.csv.gz`), gzipSync(csvOfColumns(columns, values, rows.length), { level: 1 }));
+  await writeFileAtomic(path.join(dir, `${name}.parquet`), parquetOfColumns(name, columns, values));
   return [`${name}.csv.gz`, `${name}.parquet`];
 }

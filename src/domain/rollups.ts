@@ -69,48 +69,106 @@ function maxOf(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
-function addOrder(acc: Accumulator, o: OrderMeasures, c: CandidateOutcome | undefined): void {
+/**
+ * What one order adds to every group it falls in, converted to exact integers once: an order is added to
+ * eleven levels, and BigInt conversions per level were most of a job's aggregation time.
+ */
+interface OrderContribution {
+  sweep: boolean;
+  participant: string;
+  security: string;
+  qty: bigint;
+  qtySq: bigint;
+  filledQty: bigint;
+  notional: bigint;
+  status: FillStatus;
+  minPrice: number | null;
+  maxPrice: number | null;
+  /** Null when the order has no arrival cost or no fill. */
+  costMicro: bigint | null;
+  candidate: { residualQty: bigint; simFilledQty: bigint; improvementMicro: bigint | null } | null;
+}
+
+function contribution(o: OrderMeasures, c: CandidateOutcome | undefined): OrderContribution {
+  const q = BigInt(o.finalQty), filled = BigInt(o.filledQty);
+  return {
+    sweep: o.isSweep, participant: o.participantId, security: o.security, qty: q, qtySq: q * q,
+    filledQty: filled, notional: o.notional, status: o.fillStatus, minPrice: o.minTradePrice, maxPrice: o.maxTradePrice,
+    costMicro: o.arrivalCostBps !== null && o.filledQty > 0 ? micro(o.arrivalCostBps * o.filledQty) : null,
+    candidate: c ? {
+      residualQty: BigInt(c.residualQty), simFilledQty: BigInt(c.simFilledQty),
+      improvementMicro: c.priceImprovementBps !== null && c.simFilledQty > 0 ? micro(c.priceImprovementBps * c.simFilledQty) : null,
+    } : null,
+  };
+}
+
+function addOrder(acc: Accumulator, o: OrderContribution): void {
   acc.orders += 1;
-  if (o.isSweep) acc.sweeps += 1;
-  acc.participants.add(o.participantId);
+  if (o.sweep) acc.sweeps += 1;
+  acc.participants.add(o.participant);
   acc.securities.add(o.security);
-  const q = BigInt(o.finalQty);
-  acc.totalQty += q;
-  acc.sumQtySq += q * q;
-  acc.filledQty += BigInt(o.filledQty);
+  acc.totalQty += o.qty;
+  acc.sumQtySq += o.qtySq;
+  acc.filledQty += o.filledQty;
   acc.notional += o.notional;
-  acc.byStatus[o.fillStatus] += 1;
-  acc.minPrice = minOf(acc.minPrice, o.minTradePrice);
-  acc.maxPrice = maxOf(acc.maxPrice, o.maxTradePrice);
-  if (o.arrivalCostBps !== null && o.filledQty > 0) {
-    acc.costMicro += micro(o.arrivalCostBps * o.filledQty);
-    acc.costWeight += BigInt(o.filledQty);
+  acc.byStatus[o.status] += 1;
+  acc.minPrice = minOf(acc.minPrice, o.minPrice);
+  acc.maxPrice = maxOf(acc.maxPrice, o.maxPrice);
+  if (o.costMicro !== null) {
+    acc.costMicro += o.costMicro;
+    acc.costWeight += o.filledQty;
   }
+  const c = o.candidate;
   if (c) {
     acc.simCandidates += 1;
-    acc.residualQty += BigInt(c.residualQty);
-    acc.simFilledQty += BigInt(c.simFilledQty);
-    if (c.priceImprovementBps !== null && c.simFilledQty > 0) {
-      acc.improvementMicro += micro(c.priceImprovementBps * c.simFilledQty);
-      acc.improvementWeight += BigInt(c.simFilledQty);
+    acc.residualQty += c.residualQty;
+    acc.simFilledQty += c.simFilledQty;
+    if (c.improvementMicro !== null) {
+      acc.improvementMicro += c.improvementMicro;
+      acc.improvementWeight += c.simFilledQty;
     }
   }
 }
 
+const HOURS = Array.from({ length: 24 }, (_, h) => (h < 10 ? `0${h}` : String(h)));
+// Composite keys are built once per (security, date) and (date, hour), not per order: a fresh concatenated
+// string per order had to be flattened and hashed again by every Map look-up.
+const securityDateKeys = new Map<string, Map<string, string>>();
+const hourlyKeys = new Map<string, string[]>();
+
+const KEY_CACHE_LIMIT = 4096; // a long-lived worker sees many dates: start over rather than grow
+
+function securityDateKey(security: string, date: string): string {
+  if (securityDateKeys.size > KEY_CACHE_LIMIT) securityDateKeys.clear();
+  let byDate = securityDateKeys.get(security);
+  if (!byDate) securityDateKeys.set(security, (byDate = new Map()));
+  if (byDate.size > KEY_CACHE_LIMIT) byDate.clear();
+  let key = byDate.get(date);
+  if (key === undefined) byDate.set(date, (key = `${security}|${date}`));
+  return key;
+}
+
+function hourlyKey(date: string, hour: number): string {
+  if (hourlyKeys.size > KEY_CACHE_LIMIT) hourlyKeys.clear();
+  let keys = hourlyKeys.get(date);
+  if (!keys) hourlyKeys.set(date, (keys = HOURS.map((hh) => `${date} ${hh}`)));
+  return keys[hour];
+}
+
 /** The group keys one order falls in, level by level. */
 export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
-  const hh = o.hour < 10 ? `0${o.hour}` : String(o.hour);
+  const hh = HOURS[o.hour] ?? String(o.hour);
   return {
     global: 'all',
     security: o.security,
     date: o.date,
-    security_date: `${o.security}|${o.date}`,
+    security_date: securityDateKey(o.security, o.date),
     participant: o.participantId,
     hour: hh,
     size_bucket: o.sizeBucket,
     fill_status: o.fillStatus,
     scenario: o.scenario,
-    hourly_series: `${o.date} ${hh}`,
+    hourly_series: HOURS[o.hour] !== undefined ? hourlyKey(o.date, o.hour) : `${o.date} ${hh}`,
     daily_series: o.date,
   };
 }
@@ -118,12 +176,13 @@ export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
 /** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
 export function addToRollup(r: Rollup, o: OrderMeasures, c?: CandidateOutcome): void {
   const keys = groupKeys(o);
+  const added = contribution(o, c);
   for (const level of LEVELS) {
     const key = keys[level];
     if (key === null) continue;
     let acc = r[level].get(key);
     if (!acc) r[level].set(key, (acc = emptyAccumulator()));
-    addOrder(acc, o, c);
+    addOrder(acc, added);
   }
 }
 

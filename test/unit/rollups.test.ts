@@ -1,4 +1,4 @@
-import { addToRollup, emptyRollup, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupToJson, type Rollup } from '../../src/domain/rollups';
+import { addToRollup, emptyRollup, groupKeys, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupToJson, type Rollup } from '../../src/domain/rollups';
 import type { OrderMeasures } from '../../src/domain/order-measures';
 
 let seed = 12345;
@@ -69,5 +69,16 @@ describe('mergeable rollups', () => {
       sim_candidates: 1, residual_qty: '50', sim_filled_qty: '40', mean_price_improvement_bps: 5,
     });
     expect(levelRows(r, 'scenario').map((x) => x.key)).toEqual(['C_PARTIAL_NONE']);
+  });
+
+  it('names each group by its level key (composite keys come from a cache: same text)', () => {
+    for (const hour of [0, 7, 9, 10, 23, 24]) {
+      const o = Object.assign(randomOrder(hour), { security: 'BHP', date: '2024-09-05', hour, participantId: 'P9', sizeBucket: '<1k', fillStatus: 'PARTIAL', scenario: null });
+      const hh = String(hour).padStart(2, '0');
+      expect(groupKeys(o)).toEqual({
+        global: 'all', security: 'BHP', date: '2024-09-05', security_date: 'BHP|2024-09-05', participant: 'P9', hour: hh,
+        size_bucket: '<1k', fill_status: 'PARTIAL', scenario: null, hourly_series: `2024-09-05 ${hh}`, daily_series: '2024-09-05',
+      });
+    }
   });
 });

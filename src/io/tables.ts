@@ -25,22 +25,24 @@ export interface ColumnSpec<T> {
 
 const INT64_MAX = 9223372036854775807n;
 
-function parquetValue(type: ColumnType, v: unknown, table: string, column: string): unknown {
-  if (v === null || v === undefined) return null;
-  switch (type) {
-    case 'INT64': {
-      const b = typeof v === 'bigint' ? v : BigInt(v as number);
-      if (b > INT64_MAX) throw new Error(`${table}.${column}: ${b} does not fit a Parquet INT64`);
-      return b;
-    }
-    case 'INT32':
-    case 'DOUBLE':
-      return Number(v);
-    case 'BOOLEAN':
-      return Boolean(v);
-    default:
-      return String(v);
+/**
+ * A column's values as hyparquet-writer takes them (BigInt for INT64, null for missing). Numbers are
+ * always safe integers here, so only BigInt values need the range check.
+ */
+function parquetColumn(type: ColumnType, values: readonly unknown[], table: string, column: string): unknown[] {
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) out[i] = null;
+    else if (type === 'INT64') {
+      if (typeof v !== 'bigint') out[i] = BigInt(v as number);
+      else if (v > INT64_MAX) throw new Error(`${table}.${column}: ${v} does not fit a Parquet INT64`);
+      else out[i] = v;
+    } else if (type === 'STRING') out[i] = typeof v === 'string' ? v : String(v);
+    else if (type === 'BOOLEAN') out[i] = Boolean(v);
+    else out[i] = typeof v === 'number' ? v : Number(v);
   }
+  return out;
 }
 
 /** Each column's values, read from the rows once and shared by the CSV and the Parquet writer. */
@@ -71,7 +73,7 @@ function parquetOfColumns<T>(name: string, columns: readonly ColumnSpec<T>[], va
   const buf = parquetWriteBuffer({
     columnData: columns.map((c, i) => ({
       name: c.name, type: c.type, ...(c.distinct ? { encoding: 'PLAIN' as const } : {}),
-      data: values[i].map((v) => parquetValue(c.type, v, name, c.name)) as never,
+      data: parquetColumn(c.type, values[i], name, c.name) as never,
     })),
     // Per-job tables are small (one row group) and found by their folder (security, date), so min/max
     // statistics would buy readers little; computing them over BigInt columns was a third of the write.

@@ -80,43 +80,79 @@ export function liquidityMid(o: OrderStates, book: QuoteBook | null): Mid | null
   return midOf(o.arrival.nationalBid, o.arrival.nationalOffer) ?? (book ? book.midAtOrBefore(o.arrival.timestamp) : null);
 }
 
+/**
+ * A side's resting liquidity in arrival order, with skip links past exhausted orders: a long window would
+ * otherwise walk every order already used up by earlier sweeps, again for each sweep.
+ */
+class LiquidityPool {
+  readonly orders: number[] = [];
+  private next: Int32Array = new Int32Array(0);
+
+  seal(remaining: Float64Array): void {
+    this.next = new Int32Array(this.orders.length + 1);
+    for (let k = 0; k <= this.orders.length; k++) this.next[k] = k;
+    for (let k = 0; k < this.orders.length; k++) if (remaining[this.orders[k]] <= 0) this.exhausted(k);
+  }
+
+  /** The first position at or after k whose order still has quantity (orders.length when none). */
+  live(k: number): number {
+    let r = k;
+    while (this.next[r] !== r) r = this.next[r];
+    while (this.next[k] !== r) {
+      const n = this.next[k];
+      this.next[k] = r;
+      k = n;
+    }
+    return r;
+  }
+
+  exhausted(k: number): void {
+    this.next[k] = k + 1;
+  }
+}
+
 export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | null): SimulationResult {
   const byArrival = [...orders].sort((a, b) => compareEvents(a.states.arrival, b.states.arrival));
-  const remaining = new Map<bigint, number>();
-  for (const o of byArrival) remaining.set(o.states.arrival.orderId, o.states.postArrival.leavesQuantity);
-  const liquidity: Record<1 | 2, SimOrder[]> = { 1: [], 2: [] };
-  for (const o of byArrival) if (!isFillAndKill(o.states)) liquidity[o.states.arrival.side].push(o);
-  const mids = new Map<bigint, Mid | null>();
-  const midFor = (o: SimOrder): Mid | null => {
-    const id = o.states.arrival.orderId;
-    if (!mids.has(id)) mids.set(id, liquidityMid(o.states, book));
-    return mids.get(id)!;
+  // The shared ledger, by position in arrival order.
+  const remaining = new Float64Array(byArrival.length);
+  byArrival.forEach((o, i) => { remaining[i] = o.states.postArrival.leavesQuantity; });
+  const liquidity: Record<1 | 2, LiquidityPool> = { 1: new LiquidityPool(), 2: new LiquidityPool() };
+  byArrival.forEach((o, i) => { if (!isFillAndKill(o.states)) liquidity[o.states.arrival.side].orders.push(i); });
+  liquidity[1].seal(remaining);
+  liquidity[2].seal(remaining);
+  const mids: (Mid | null | undefined)[] = new Array(byArrival.length);
+  const midFor = (i: number): Mid | null => {
+    if (mids[i] === undefined) mids[i] = liquidityMid(byArrival[i].states, book);
+    return mids[i]!;
   };
 
   const result: SimulationResult = { candidates: [], matches: [], noQuote: 0, limitBlocked: 0 };
-  for (const c of byArrival) {
+  for (let ci = 0; ci < byArrival.length; ci++) {
+    const c = byArrival[ci];
     if (!c.isSweep || c.states.postArrival.leavesQuantity <= 0) continue;
     const id = c.states.arrival.orderId;
     const side = c.states.arrival.side;
     const limit = c.states.postArrival.price;
     const end = windowEnd(c);
     const pool = liquidity[side === 1 ? 2 : 1];
+    const positions = pool.orders;
     // First liquidity order arriving strictly after the sweep, by (timestamp, sequence).
-    let lo = 0, hi = pool.length;
+    let lo = 0, hi = positions.length;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if (compareEvents(pool[m].states.arrival, c.states.arrival) <= 0) lo = m + 1;
+      if (compareEvents(byArrival[positions[m]].states.arrival, c.states.arrival) <= 0) lo = m + 1;
       else hi = m;
     }
     let filled = 0, notionalTwice = 0n, matches = 0;
-    for (let i = lo; i < pool.length && (remaining.get(id) ?? 0) > 0; i++) {
-      const l = pool[i];
+    for (let k = pool.live(lo); k < positions.length && remaining[ci] > 0; k = pool.live(k + 1)) {
+      const li = positions[k];
+      const l = byArrival[li];
       if (l.states.arrival.timestamp > end) break;
-      const lid = l.states.arrival.orderId;
-      if (lid === id) continue;
-      const avail = remaining.get(lid) ?? 0;
-      if (avail <= 0) continue;
-      const mid = midFor(l);
+      if (li === ci) continue;
+      // Live, so above zero: liquidity arrives after the sweep, so it has not been a candidate yet, and
+      // every match that used it up marked it exhausted.
+      const avail = remaining[li];
+      const mid = midFor(li);
       if (!mid) {
         result.noQuote++;
         continue;
@@ -125,13 +161,14 @@ export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | nu
         result.limitBlocked++;
         continue;
       }
-      const q = Math.min(remaining.get(id)!, avail);
-      remaining.set(id, remaining.get(id)! - q);
-      remaining.set(lid, avail - q);
+      const q = Math.min(remaining[ci], avail);
+      remaining[ci] -= q;
+      remaining[li] = avail - q;
+      if (remaining[li] <= 0) pool.exhausted(k);
       filled += q;
       notionalTwice += BigInt(mid.twice) * BigInt(q);
       matches++;
-      result.matches.push({ sweepId: id, liquidityId: lid, time: l.states.arrival.timestamp, quantity: q, mid });
+      result.matches.push({ sweepId: id, liquidityId: l.states.arrival.orderId, time: l.states.arrival.timestamp, quantity: q, mid });
     }
     let realQty = 0, realNotional = 0n;
     for (const t of c.trades) {

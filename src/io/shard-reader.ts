@@ -1,7 +1,7 @@
 import { quoteValue } from '../domain/quotes';
 import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
 import { readCsv } from './csv-file';
-import { OrderEventBytes } from './order-event-bytes';
+import { OrderEventBytes, TradeSideBytes } from './shard-line-bytes';
 
 /**
  * Reads the normalised shard files written by the shard step (columns fixed by domain/ingest-rules) back
@@ -38,23 +38,29 @@ export async function readOrderEvents(files: readonly string[], onEvent: (e: Ord
 }
 
 /**
- * Trades of the shards; with `wanted`, a trade whose order id (decimal text, first column) it refuses is
- * skipped on its bytes, never built: a partition's trade shards also hold lit trades and the other side of
- * every match, mostly not wanted by the job.
+ * Trades of the shards, parsed on their bytes (TradeSideBytes) unless `plain`. With `wanted`, a trade whose
+ * order id (decimal text, first column) it refuses is skipped on its bytes, never built: a partition's trade
+ * shards also hold lit trades and the other side of every match, mostly not wanted by the job.
  */
 export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void,
-  wanted?: (orderIdText: string) => boolean): Promise<void> {
-  const skip = wanted && ((buf: Buffer, start: number, end: number): boolean => {
-    let c = buf.indexOf(44, start);
-    if (c === -1 || c > end) c = end;
-    // Leading zeros: text differs from the canonical id; let the full path decide by value.
-    if (c - start > 1 && buf[start] === 48) return false;
-    return !wanted(buf.toString('latin1', start, c));
-  });
+  wanted?: (orderIdText: string) => boolean, plain = false): Promise<void> {
+  const bytes = new TradeSideBytes();
+  const raw = (buf: Buffer, start: number, end: number): boolean => {
+    if (wanted) {
+      let c = buf.indexOf(44, start);
+      if (c === -1 || c > end) c = end;
+      // Leading zeros: text differs from the canonical id; let the full path decide by value.
+      if (!(c - start > 1 && buf[start] === 48) && !wanted(buf.toString('latin1', start, c))) return true;
+    }
+    if (plain) return false;
+    const t = bytes.parse(buf, start, end);
+    if (t) onTrade(t);
+    return t !== null;
+  };
   await readRows(files, (f) => onTrade({
     orderId: BigInt(f[0]), tradeTime: BigInt(f[1]), security: f[2], price: Number(f[3]), quantity: Number(f[4]),
     side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]),
-  }), skip || undefined);
+  }), wanted || !plain ? raw : undefined);
 }
 
 export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void): Promise<void> {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { packSplits } from '../../src/domain/splits';
 import { generate } from '../../src/generator/generate';
 import { findCutPoints } from '../../src/io/cut-points';
-import { readOrderEvents } from '../../src/io/shard-reader';
+import { readOrderEvents, readTrades } from '../../src/io/shard-reader';
 import { shardSplitTask, type ShardTask } from '../../src/io/shard-split';
-import { ORDER_SHARD_COLUMNS } from '../../src/domain/ingest-rules';
-import type { OrderEvent } from '../../src/domain/types';
+import { ORDER_SHARD_COLUMNS, TRADE_SHARD_COLUMNS } from '../../src/domain/ingest-rules';
+import type { OrderEvent, TradeSide } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
 
 /**
@@ -100,5 +100,33 @@ it('order events read from shard bytes equal the plain parse, on every shard and
     await readOrderEvents(files, (e) => bytes.push(e));
     expect(bytes).toEqual(plain);
     expect(bytes.length).toBeGreaterThan(3);
+  }
+});
+
+it('trades read from shard bytes equal the plain parse, with and without the wanted-id filter', async () => {
+  const shards = csvFilesUnder(path.join(dir, 'bytes', 'work', 'b', 'shards', 'trades'));
+  expect(shards.length).toBeGreaterThan(5);
+  const edge = path.join(dir, 'edge', 'trades.csv');
+  mkdirSync(path.dirname(edge), { recursive: true });
+  writeFileSync(edge, [TRADE_SHARD_COLUMNS.join(','),
+    '18446744073709551615,1728144000000000000,BHP,100,5,1,',
+    '7,0001,"A,B",2,1,2,42',
+    '007,5,BHP,1,1,1,9223372036854775807',
+    '8,2,LONGSECURITYCODE,99999999999999,1,2,1',
+  ].join('\n') + '\n');
+  for (const files of [shards, [edge]]) {
+    const plain: TradeSide[] = [], bytes: TradeSide[] = [];
+    await readTrades(files, (t) => plain.push(t), undefined, true);
+    await readTrades(files, (t) => bytes.push(t));
+    expect(bytes).toEqual(plain);
+    expect(bytes.length).toBeGreaterThan(3);
+    // Every other order id wanted: the filtered read keeps exactly those trades (by value: '007' is 7).
+    const ids = [...new Set(plain.map((t) => t.orderId.toString()))].filter((_, i) => i % 2 === 0);
+    const wanted = new Set(ids);
+    const filtered: TradeSide[] = [];
+    await readTrades(files, (t) => filtered.push(t), (id) => wanted.has(id));
+    expect(filtered.filter((t) => wanted.has(t.orderId.toString()))).toEqual(plain.filter((t) => wanted.has(t.orderId.toString())));
+    // Refused ids are skipped on their bytes (quoted and zero-padded lines go the plain way, unfiltered).
+    if (files === shards) expect(filtered).toEqual(plain.filter((t) => wanted.has(t.orderId.toString())));
   }
 });

@@ -1,13 +1,13 @@
-import type { OrderEvent, Side } from '../domain/types';
+import type { OrderEvent, Side, TradeSide } from '../domain/types';
 import { fieldBounds, numberOf, ShortTexts } from './row-bytes';
 
 /**
- * Order events from the bytes of an order shard line (our own format, validated when sharded: see
- * domain/ingest-rules ORDER_SHARD_COLUMNS), without splitting the line into fifteen strings. Returns null
- * for a line it does not expect (another field count); the caller then parses it the plain way. The tests
- * check it against the plain parse on whole shard files.
+ * Records from the bytes of shard lines (our own format, validated when sharded: see domain/ingest-rules
+ * ORDER_SHARD_COLUMNS and TRADE_SHARD_COLUMNS), without splitting each line into strings. A parser returns
+ * null for a line it does not expect (another field count); the caller then parses it the plain way. The
+ * tests check both against the plain parse on whole shard files.
  */
-const FIELDS = 15, MINUS = 45, ZERO = 48;
+const FIELDS = 15, TRADE_FIELDS = 7, MINUS = 45, ZERO = 48;
 
 export class OrderEventBytes {
   private readonly bounds = new Int32Array(FIELDS + 1);
@@ -39,6 +39,27 @@ export class OrderEventBytes {
 
   private text(buf: Buffer, s: number, e: number): string {
     return this.texts.get(buf, s, e);
+  }
+}
+
+/** Trade sides from trade shard lines. */
+export class TradeSideBytes {
+  private readonly bounds = new Int32Array(TRADE_FIELDS + 1);
+  private readonly texts = new ShortTexts();
+
+  parse(buf: Buffer, start: number, end: number): TradeSide | null {
+    const b = this.bounds;
+    if (!fieldBounds(buf, start, end, b, TRADE_FIELDS)) return null;
+    const s = (f: number): number => b[f], e = (f: number): number => b[f + 1] - 1;
+    return {
+      orderId: BigInt(buf.toString('latin1', s(0), e(0))),
+      tradeTime: BigInt(buf.toString('latin1', s(1), e(1))),
+      security: this.texts.get(buf, s(2), e(2)),
+      price: numberOf(buf, s(3), e(3)),
+      quantity: numberOf(buf, s(4), e(4)),
+      side: numberOf(buf, s(5), e(5)) as Side,
+      matchGroupId: e(6) === s(6) ? null : BigInt(buf.toString('latin1', s(6), e(6))),
+    };
   }
 }
 

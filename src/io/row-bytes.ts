@@ -241,6 +241,22 @@ export function numberOf(buf: Buffer, s: number, e: number): number {
   return v;
 }
 
+const E9 = 1_000_000_000n;
+
+/**
+ * BigInt of validated decimal digits (an optional leading minus). Built from two numbers of at most 15
+ * and 9 digits: half the cost of decoding a string and parsing it, for the three 64-bit fields of every
+ * order event.
+ */
+export function bigIntOf(buf: Buffer, s: number, e: number): bigint {
+  if (e - s > 24 || buf[s] === MINUS) return BigInt(buf.toString('latin1', s, e));
+  const m = e - 9 > s ? e - 9 : s;
+  let hi = 0, lo = 0;
+  for (let i = s; i < m; i++) hi = hi * 10 + (buf[i] - ZERO);
+  for (let i = m; i < e; i++) lo = lo * 10 + (buf[i] - ZERO);
+  return hi === 0 ? BigInt(lo) : BigInt(hi) * E9 + BigInt(lo);
+}
+
 function writeUint(out: Buffer, p: number, v: number): number {
   if (v === 0) {
     out[p] = ZERO;

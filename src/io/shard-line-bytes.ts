@@ -1,5 +1,5 @@
 import type { OrderEvent, Side, TradeSide } from '../domain/types';
-import { fieldBounds, numberOf, ShortTexts } from './row-bytes';
+import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
 
 /**
  * Records from the bytes of shard lines (our own format, validated when sharded: see domain/ingest-rules
@@ -19,9 +19,9 @@ export class OrderEventBytes {
     const s = (f: number): number => b[f], e = (f: number): number => b[f + 1] - 1;
     const seqEmpty = e(2) === s(2), tvEmpty = e(14) === s(14);
     return {
-      orderId: BigInt(buf.toString('latin1', s(0), e(0))),
-      timestamp: BigInt(buf.toString('latin1', s(1), e(1))),
-      sequence: seqEmpty ? null : BigInt(buf.toString('latin1', s(2), e(2))),
+      orderId: bigIntOf(buf, s(0), e(0)),
+      timestamp: bigIntOf(buf, s(1), e(1)),
+      sequence: seqEmpty ? null : bigIntOf(buf, s(2), e(2)),
       fileOrder: numberOf(buf, s(3), e(3)),
       security: this.text(buf, s(4), e(4)),
       side: numberOf(buf, s(5), e(5)) as Side,
@@ -52,13 +52,13 @@ export class TradeSideBytes {
     if (!fieldBounds(buf, start, end, b, TRADE_FIELDS)) return null;
     const s = (f: number): number => b[f], e = (f: number): number => b[f + 1] - 1;
     return {
-      orderId: BigInt(buf.toString('latin1', s(0), e(0))),
-      tradeTime: BigInt(buf.toString('latin1', s(1), e(1))),
+      orderId: bigIntOf(buf, s(0), e(0)),
+      tradeTime: bigIntOf(buf, s(1), e(1)),
       security: this.texts.get(buf, s(2), e(2)),
       price: numberOf(buf, s(3), e(3)),
       quantity: numberOf(buf, s(4), e(4)),
       side: numberOf(buf, s(5), e(5)) as Side,
-      matchGroupId: e(6) === s(6) ? null : BigInt(buf.toString('latin1', s(6), e(6))),
+      matchGroupId: e(6) === s(6) ? null : bigIntOf(buf, s(6), e(6)),
     };
   }
 }

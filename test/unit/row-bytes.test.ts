@@ -1,6 +1,6 @@
 import { orderRow, tradeRow } from '../../src/domain/ingest-rules';
 import { bindColumns } from '../../src/io/columns';
-import { DEFER, KEEP, OrderRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
+import { bigIntOf, DEFER, KEEP, OrderRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
 
 /**
  * Differential test of the byte-level order rule against orderRow (the reference): on random rows, valid
@@ -122,5 +122,20 @@ describe('TradeRowBytes agrees with tradeRow', () => {
     }
     expect(validAnswered / validRows).toBeGreaterThan(0.5);
     expect(kept).toBeGreaterThan(5000);
+  });
+});
+
+describe('bigIntOf', () => {
+  it('equals BigInt of the text on 20,000 random digit strings of 1 to 30 digits, signed or not', () => {
+    const r = rng(3);
+    for (let i = 0; i < 20_000; i++) {
+      const digits = Array.from({ length: 1 + Math.floor(r() * 30) }, () => String(Math.floor(r() * 10))).join('');
+      const text = (r() < 0.1 ? '-' : '') + digits;
+      const buf = Buffer.from(`x,${text},y`);
+      expect(bigIntOf(buf, 2, 2 + text.length)).toBe(BigInt(text));
+    }
+    for (const text of ['0', '9', '000000000', '1000000000', '18446744073709551615', '9223372036854775807', '999999999999999999999999']) {
+      expect(bigIntOf(Buffer.from(text), 0, text.length)).toBe(BigInt(text));
+    }
   });
 });

@@ -34,24 +34,10 @@ function get(fields: string[], i: number): string {
   return i < 0 ? '' : clean(fields[i]);
 }
 
-// Sydney offsets are whole hours, so the Sydney date is constant within a UTC hour: cache by hour.
-let cachedHour = NaN;
-let cachedDate = '';
-
-/** Sydney date of whole milliseconds since the epoch, cached per UTC hour (the shard step's hot path). */
-export function sydneyDateOfMillisCached(ms: number): string {
-  const hour = Math.floor(ms / 3_600_000);
-  if (hour !== cachedHour) {
-    cachedDate = sydneyDateOfMillis(ms);
-    cachedHour = hour;
-  }
-  return cachedDate;
-}
-
 /** Sydney date of a nanosecond timestamp given as validated decimal text. */
 export function sydneyDateOfNanosText(ns: string): string {
   // Drop the last 6 digits: whole ms, exact as a number.
-  return sydneyDateOfMillisCached(ns.length > 6 ? Number(ns.slice(0, ns.length - 6)) : 0);
+  return sydneyDateOfMillis(ns.length > 6 ? Number(ns.slice(0, ns.length - 6)) : 0);
 }
 
 function fieldCountProblem(fields: string[], expected: number): string | null {

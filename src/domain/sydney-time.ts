@@ -42,23 +42,46 @@ export function nanosToMillis(ns: bigint): number {
   return Number(ns / 1_000_000n);
 }
 
-/** Sydney calendar date (YYYY-MM-DD) of a UTC instant in ms. */
-export function sydneyDateOfMillis(utcMs: number): string {
-  const local = new Date(utcMs + sydneyOffsetMs(utcMs));
+// Sydney offsets are whole hours, so the offset and the Sydney date are constant within a UTC hour, and
+// rows come in time order: remembering the last hour makes both a division and a compare.
+let lastHour = NaN;
+let lastOffset = 0;
+let lastDate = '';
+
+function hourOf(utcMs: number): number {
+  const hour = Math.floor(utcMs / HOUR_MS);
+  if (hour !== lastHour) {
+    lastOffset = sydneyOffsetMs(utcMs);
+    lastDate = dateText(utcMs + lastOffset);
+    lastHour = hour;
+  }
+  return hour;
+}
+
+function dateText(localMs: number): string {
+  const local = new Date(localMs);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth() + 1;
   const d = local.getUTCDate();
   return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+/** Sydney calendar date (YYYY-MM-DD) of a UTC instant in ms. */
+export function sydneyDateOfMillis(utcMs: number): string {
+  hourOf(utcMs);
+  return lastDate;
+}
+
 /** Sydney local hour (0-23) of a UTC instant in ms. */
 export function sydneyHourOfMillis(utcMs: number): number {
-  return Math.floor((((utcMs + sydneyOffsetMs(utcMs)) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
+  const hour = hourOf(utcMs);
+  return (((hour + lastOffset / HOUR_MS) % 24) + 24) % 24;
 }
 
 /** Sydney local time of day in ms since local midnight. */
 export function sydneyTimeOfDayMs(utcMs: number): number {
-  return (((utcMs + sydneyOffsetMs(utcMs)) % DAY_MS) + DAY_MS) % DAY_MS;
+  hourOf(utcMs);
+  return (((utcMs + lastOffset) % DAY_MS) + DAY_MS) % DAY_MS;
 }
 
 /** Sydney calendar date of a nanosecond timestamp. */

@@ -1,4 +1,5 @@
-import { sydneyDateOfMillisCached, type Cols } from '../domain/ingest-rules';
+import type { Cols } from '../domain/ingest-rules';
+import { sydneyDateOfMillis } from '../domain/sydney-time';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
 
 /**
@@ -99,7 +100,7 @@ abstract class RowBytes {
   protected place(buf: Buffer, security: number, ts: number): void {
     this.security = this.securityOf(buf, this.bounds[security], this.bounds[security + 1] - 1);
     const tsS = this.bounds[ts], tsE = this.bounds[ts + 1] - 1;
-    this.date = sydneyDateOfMillisCached(tsE - tsS > 6 ? numberOf(buf, tsS, tsE - 6) : 0);
+    this.date = sydneyDateOfMillis(tsE - tsS > 6 ? numberOf(buf, tsS, tsE - 6) : 0);
   }
 
   /** Appends field f (absent: nothing) and a comma to the line. */

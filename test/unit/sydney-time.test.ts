@@ -1,4 +1,4 @@
-import { nanosToMillis, parseTimeOfDay, sydneyDate, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs } from '../../src/domain/sydney-time';
+import { nanosToMillis, parseTimeOfDay, sydneyDate, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs, sydneyTimeOfDayMs } from '../../src/domain/sydney-time';
 
 const fmt = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
@@ -38,6 +38,8 @@ describe('Sydney civil time', () => {
     for (const ms of instants) {
       const want = viaIntl(ms);
       expect({ date: sydneyDateOfMillis(ms), hour: sydneyHourOfMillis(ms) }).toEqual(want);
+      // Whole-hour offsets: the time of day is the local hour plus the instant's place within its UTC hour.
+      expect(sydneyTimeOfDayMs(ms)).toBe(want.hour * 3_600_000 + (((ms % 3_600_000) + 3_600_000) % 3_600_000));
     }
   });
 

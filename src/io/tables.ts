@@ -90,7 +90,7 @@ export function tableParquet<T>(name: string, columns: readonly ColumnSpec<T>[],
 /** Writes `<dir>/<name>.csv.gz` and `<dir>/<name>.parquet`, each atomically. Returns the file names. */
 export async function writeTable<T>(dir: string, name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[]): Promise<string[]> {
   const values = columnValues(columns, rows);
-  await writeFileAtomic(path.join(dir, `${name}.csv.gz`), gzipSync(csvOfColumns(columns, values, rows.length), { level: 1 }));
+  await writeFileAtomic(path.join(dir, `${name}.csv.gz`), gzipSync(csvOfColumns(columns, values, rows.length), { level: 1, memLevel: 9 }));
   await writeFileAtomic(path.join(dir, `${name}.parquet`), parquetOfColumns(name, columns, values));
   return [`${name}.csv.gz`, `${name}.parquet`];
 }

@@ -27,6 +27,17 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Peak resident memory of a process (Linux VmHWM), in MB; null where /proc is not available. */
+function peakRssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 function bytesUnder(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -50,6 +61,7 @@ async function main(): Promise<void> {
   let peak = 0;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
   let seconds = 0;
+  let serverPeak: number | null = null;
   let result: RunResult;
   try {
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
@@ -68,11 +80,13 @@ async function main(): Promise<void> {
     process.stdout.write(`host: ${os.cpus().length} cores; worker slots ${profile.activitySlots}, shard threads ${os.availableParallelism()}\n`);
   } finally {
     clearInterval(sampler);
+    serverPeak = peakRssMb(server.pid);
     await server.stop();
   }
   process.stdout.write(`ours: jobs=${result.jobs} done=${result.done} failed=${result.failed} rows=${result.reconciliation.read} ` +
     `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
-    `peak_rss_MB=${Math.round(peak / 1048576)} (one process: worker, shard threads, client)\n`);
+    `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client) ` +
+    `temporal_server_peak_rss_MB=${serverPeak ?? 'n/a'}\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 

@@ -48,6 +48,8 @@ export interface DevServer {
   uiUrl: string;
   /** False when a server was already listening and is reused (stop() then leaves it alone). */
   started: boolean;
+  /** The server's process id; undefined when a running server is reused. */
+  pid?: number;
   stop(): Promise<void>;
   /** Kills the server outright (SIGKILL), as a crash would; for fault tests. */
   kill(): Promise<void>;
@@ -85,7 +87,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    address, uiUrl, started: true,
+    address, uiUrl, started: true, pid: child.pid,
     stop: () => new Promise<void>((resolve) => {
       if (exited !== null) return resolve();
       child.once('exit', () => resolve());

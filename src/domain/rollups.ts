@@ -58,76 +58,11 @@ export interface CandidateOutcome {
   priceImprovementBps: number | null;
 }
 
-function micro(x: number): bigint {
-  return BigInt(Math.round(x * 1e6));
-}
-
-function minOf(a: number | null, b: number | null): number | null {
+export function minOf(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.min(a, b);
 }
-function maxOf(a: number | null, b: number | null): number | null {
+export function maxOf(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
-}
-
-/**
- * What one order adds to every group it falls in, converted to exact integers once: an order is added to
- * eleven levels, and BigInt conversions per level were most of a job's aggregation time.
- */
-interface OrderContribution {
-  sweep: boolean;
-  participant: string;
-  security: string;
-  qty: bigint;
-  qtySq: bigint;
-  filledQty: bigint;
-  notional: bigint;
-  status: FillStatus;
-  minPrice: number | null;
-  maxPrice: number | null;
-  /** Null when the order has no arrival cost or no fill. */
-  costMicro: bigint | null;
-  candidate: { residualQty: bigint; simFilledQty: bigint; improvementMicro: bigint | null } | null;
-}
-
-function contribution(o: OrderMeasures, c: CandidateOutcome | undefined): OrderContribution {
-  const q = BigInt(o.finalQty), filled = BigInt(o.filledQty);
-  return {
-    sweep: o.isSweep, participant: o.participantId, security: o.security, qty: q, qtySq: q * q,
-    filledQty: filled, notional: o.notional, status: o.fillStatus, minPrice: o.minTradePrice, maxPrice: o.maxTradePrice,
-    costMicro: o.arrivalCostBps !== null && o.filledQty > 0 ? micro(o.arrivalCostBps * o.filledQty) : null,
-    candidate: c ? {
-      residualQty: BigInt(c.residualQty), simFilledQty: BigInt(c.simFilledQty),
-      improvementMicro: c.priceImprovementBps !== null && c.simFilledQty > 0 ? micro(c.priceImprovementBps * c.simFilledQty) : null,
-    } : null,
-  };
-}
-
-function addOrder(acc: Accumulator, o: OrderContribution): void {
-  acc.orders += 1;
-  if (o.sweep) acc.sweeps += 1;
-  acc.participants.add(o.participant);
-  acc.securities.add(o.security);
-  acc.totalQty += o.qty;
-  acc.sumQtySq += o.qtySq;
-  acc.filledQty += o.filledQty;
-  acc.notional += o.notional;
-  acc.byStatus[o.status] += 1;
-  acc.minPrice = minOf(acc.minPrice, o.minPrice);
-  acc.maxPrice = maxOf(acc.maxPrice, o.maxPrice);
-  if (o.costMicro !== null) {
-    acc.costMicro += o.costMicro;
-    acc.costWeight += o.filledQty;
-  }
-  const c = o.candidate;
-  if (c) {
-    acc.simCandidates += 1;
-    acc.residualQty += c.residualQty;
-    acc.simFilledQty += c.simFilledQty;
-    if (c.improvementMicro !== null) {
-      acc.improvementMicro += c.improvementMicro;
-      acc.improvementWeight += c.simFilledQty;
-    }
-  }
 }
 
 const HOURS = Array.from({ length: 24 }, (_, h) => (h < 10 ? `0${h}` : String(h)));
@@ -171,19 +106,6 @@ export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
     hourly_series: HOURS[o.hour] !== undefined ? hourlyKey(o.date, o.hour) : `${o.date} ${hh}`,
     daily_series: o.date,
   };
-}
-
-/** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
-export function addToRollup(r: Rollup, o: OrderMeasures, c?: CandidateOutcome): void {
-  const keys = groupKeys(o);
-  const added = contribution(o, c);
-  for (const level of LEVELS) {
-    const key = keys[level];
-    if (key === null) continue;
-    let acc = r[level].get(key);
-    if (!acc) r[level].set(key, (acc = emptyAccumulator()));
-    addOrder(acc, added);
-  }
 }
 
 export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {

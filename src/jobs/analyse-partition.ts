@@ -5,7 +5,8 @@ import { measureOrder, type ClassificationSettings, type OrderMeasures } from '.
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
 import { isSweep } from '../domain/order-type';
 import { QuoteBook } from '../domain/quotes';
-import { addToRollup, emptyRollup, rollupToJson, type CandidateOutcome } from '../domain/rollups';
+import { RollupBuilder } from '../domain/rollup-builder';
+import { rollupToJson, type CandidateOutcome } from '../domain/rollups';
 import { simulateSweeps } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
@@ -128,19 +129,19 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   for (const c of sim.candidates) {
     outcomes.set(c.sweepId, { residualQty: c.residualQty, simFilledQty: c.simFilledQty, priceImprovementBps: c.priceImprovementBps });
   }
-  const rollup = emptyRollup();
+  const rollup = new RollupBuilder();
   let sweeps = 0, mismatch = 0, filledQty = 0;
   const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
   const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };
   for (const o of measures) {
-    addToRollup(rollup, o, outcomes.get(o.orderId));
+    rollup.add(o, outcomes.get(o.orderId));
     fillStatus[o.fillStatus]++;
     filledQty += o.filledQty;
     if (o.scenario) sweepScenario[o.scenario]++;
     if (o.isSweep) sweeps++;
     if (o.filledQtyMismatch) mismatch++;
   }
-  await writeJsonAtomic(path.join(task.outDir, 'partial.json'), rollupToJson(rollup));
+  await writeJsonAtomic(path.join(task.outDir, 'partial.json'), rollupToJson(rollup.build()));
   const joined = partitionTrades.length;
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, committedAt: new Date().toISOString(),

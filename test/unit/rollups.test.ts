@@ -1,4 +1,5 @@
-import { addToRollup, emptyRollup, groupKeys, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupToJson, type Rollup } from '../../src/domain/rollups';
+import { RollupBuilder } from '../../src/domain/rollup-builder';
+import { emptyRollup, groupKeys, levelRows, LEVELS, mergeRollups, rollupFromJson, rollupToJson, type Rollup } from '../../src/domain/rollups';
 import type { OrderMeasures } from '../../src/domain/order-measures';
 
 let seed = 12345;
@@ -29,17 +30,20 @@ describe('mergeable rollups', () => {
   it('any partition of jobs, merged in any grouping and order, gives identical rollups (200 random trials)', () => {
     for (let trial = 0; trial < 200; trial++) {
       const orders = Array.from({ length: 5 + rnd(40) }, (_, i) => randomOrder(i));
-      const whole = emptyRollup();
-      for (const o of orders) addToRollup(whole, o, o.isSweep ? { residualQty: 100, simFilledQty: rnd(100), priceImprovementBps: rnd(50) / 3 } : undefined);
+      const wholeBuilder = new RollupBuilder();
+      for (const o of orders) wholeBuilder.add(o, o.isSweep ? { residualQty: 100, simFilledQty: rnd(100), priceImprovementBps: rnd(50) / 3 } : undefined);
+      const whole = wholeBuilder.build();
       // Rebuild the same orders' outcomes deterministically for the parts.
       seed = 777 + trial;
-      const parts: Rollup[] = Array.from({ length: 1 + rnd(6) }, () => emptyRollup());
-      const whole2 = emptyRollup();
+      const builders = Array.from({ length: 1 + rnd(6) }, () => new RollupBuilder());
+      const whole2Builder = new RollupBuilder();
       for (const o of orders) {
         const c = o.isSweep ? { residualQty: 100, simFilledQty: rnd(100), priceImprovementBps: rnd(50) / 3 } : undefined;
-        addToRollup(parts[rnd(parts.length)], o, c);
-        addToRollup(whole2, o, c);
+        builders[rnd(builders.length)].add(o, c);
+        whole2Builder.add(o, c);
       }
+      const parts: Rollup[] = builders.map((b) => b.build());
+      const whole2 = whole2Builder.build();
       // Left fold, right fold, shuffled fold, and a JSON round trip of every part.
       const left = parts.reduce((a, b) => mergeRollups(a, b), emptyRollup());
       const right = parts.reduceRight((a, b) => mergeRollups(b, a), emptyRollup());
@@ -56,12 +60,13 @@ describe('mergeable rollups', () => {
   });
 
   it('computes the analyst figures from exact sums', () => {
-    const r = emptyRollup();
+    const builder = new RollupBuilder();
     const a = randomOrder(1), b = randomOrder(2);
     Object.assign(a, { security: 'X', finalQty: 100, filledQty: 100, notional: 100n * 3000n, arrivalCostBps: 10, fillStatus: 'FILLED', isSweep: true, scenario: 'C_PARTIAL_NONE', participantId: 'P1', minTradePrice: 3000, maxTradePrice: 3000 });
     Object.assign(b, { security: 'X', finalQty: 300, filledQty: 300, notional: 300n * 3004n, arrivalCostBps: -2, fillStatus: 'PARTIAL', isSweep: false, scenario: null, participantId: 'P2', minTradePrice: 3004, maxTradePrice: 3004 });
-    addToRollup(r, a, { residualQty: 50, simFilledQty: 40, priceImprovementBps: 5 });
-    addToRollup(r, b);
+    builder.add(a, { residualQty: 50, simFilledQty: 40, priceImprovementBps: 5 });
+    builder.add(b);
+    const r = builder.build();
     const [row] = levelRows(r, 'security');
     expect(row).toMatchObject({
       key: 'X', orders: 2, sweeps: 1, participants: 2, securities: 1, total_qty: '400', filled_qty: '400', filled: 1, partial: 1, unfilled: 0,

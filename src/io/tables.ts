@@ -26,8 +26,8 @@ export interface ColumnSpec<T> {
 const INT64_MAX = 9223372036854775807n;
 
 /**
- * A column's values as hyparquet-writer takes them (BigInt for INT64, null for missing). Numbers are
- * always safe integers here, so only BigInt values need the range check.
+ * A column's values as hyparquet-writer takes them (BigInt for INT64, null for missing). INT64 values given
+ * as numbers are quantities and prices, integers below 2^53, so only BigInt values need the range check.
  */
 function parquetColumn(type: ColumnType, values: readonly unknown[], table: string, column: string): unknown[] {
   const out = new Array<unknown>(values.length);

@@ -23,6 +23,20 @@ export function cell(v: unknown): string {
 
 const COMMA = 44, QUOTE = 34, LF = 10, CR = 13, MINUS = 45, ZERO = 48;
 
+/** Writes the decimal digits of a safe non-negative integer at out[p]; returns the position after them. */
+export function writeDigits(out: Buffer, p: number, v: number): number {
+  let digits = 1;
+  for (let t = 10; t <= v; t *= 10) digits++;
+  const end = p + digits;
+  let i = end;
+  do {
+    const q = Math.floor(v / 10);
+    out[--i] = ZERO + (v - q * 10);
+    v = q;
+  } while (v > 0);
+  return end;
+}
+
 /**
  * CSV written straight into a growing Buffer, cell by cell: the same text as `csvLine(values.map(cell))`
  * (tested), without building a string per cell and per line. Integers below 2^53 are written digit by
@@ -89,20 +103,11 @@ export class CsvBytes {
   integer(v: number): void {
     this.separate();
     this.room(17);
-    const b = this.buf;
     if (v < 0) {
-      b[this.n++] = MINUS;
+      this.buf[this.n++] = MINUS;
       v = -v;
     }
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    let i = this.n + digits;
-    this.n = i;
-    do {
-      const q = Math.floor(v / 10);
-      b[--i] = ZERO + (v - q * 10);
-      v = q;
-    } while (v > 0);
+    this.n = writeDigits(this.buf, this.n, v);
   }
 
   endLine(): void {

@@ -1,5 +1,6 @@
 import type { Cols } from '../domain/ingest-rules';
 import { sydneyDateOfMillis } from '../domain/sydney-time';
+import { writeDigits } from './csv-writer';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
 
 /**
@@ -161,7 +162,7 @@ export class OrderRowBytes extends RowBytes {
     const out = this.line;
     this.p = 0;
     this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.seq);
-    let p = writeUint(out, this.p, fileOrder);
+    let p = writeDigits(out, this.p, fileOrder);
     out[p++] = COMMA;
     this.p = p;
     this.put(buf, c.security); this.put(buf, c.side); this.put(buf, c.price); this.put(buf, c.qty); this.put(buf, c.leaves);
@@ -258,14 +259,3 @@ export function bigIntOf(buf: Buffer, s: number, e: number): bigint {
   return hi === 0 ? BigInt(lo) : BigInt(hi) * E9 + BigInt(lo);
 }
 
-function writeUint(out: Buffer, p: number, v: number): number {
-  if (v === 0) {
-    out[p] = ZERO;
-    return p + 1;
-  }
-  let digitsCount = 0;
-  for (let t = v; t >= 1; t = Math.floor(t / 10)) digitsCount++;
-  let q = p + digitsCount;
-  for (let t = v; t >= 1; t = Math.floor(t / 10)) out[--q] = ZERO + (t % 10);
-  return p + digitsCount;
-}

@@ -87,7 +87,7 @@ function hourlyKey(date: string, hour: number): string {
   if (hourlyKeys.size > KEY_CACHE_LIMIT) hourlyKeys.clear();
   let keys = hourlyKeys.get(date);
   if (!keys) hourlyKeys.set(date, (keys = HOURS.map((hh) => `${date} ${hh}`)));
-  return keys[hour];
+  return keys[hour] ?? `${date} ${hour}`;
 }
 
 /** The group keys one order falls in, level by level. */
@@ -103,7 +103,7 @@ export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
     size_bucket: o.sizeBucket,
     fill_status: o.fillStatus,
     scenario: o.scenario,
-    hourly_series: HOURS[o.hour] !== undefined ? hourlyKey(o.date, o.hour) : `${o.date} ${hh}`,
+    hourly_series: hourlyKey(o.date, o.hour),
     daily_series: o.date,
   };
 }

@@ -148,9 +148,8 @@ export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | nu
       const li = positions[k];
       const l = byArrival[li];
       if (l.states.arrival.timestamp > end) break;
-      if (li === ci) continue;
-      // Live, so above zero: liquidity arrives after the sweep, so it has not been a candidate yet, and
-      // every match that used it up marked it exhausted.
+      // Live, so above zero: liquidity is on the other side and arrives after the sweep, so it is never the
+      // sweep itself and has not been a candidate yet, and every match that used it up marked it exhausted.
       const avail = remaining[li];
       const mid = midFor(li);
       if (!mid) {

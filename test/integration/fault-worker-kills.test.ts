@@ -86,9 +86,14 @@ it('completes with outputs identical to a clean run after 5 worker kills', async
   startChildWorker('kill-q'); // the survivor
   const killed = (await handle.result()) as RunResult;
   expect(kills.filter((k) => k.startsWith('RUNNING')).length).toBe(5);
-  expect(killed).toMatchObject({ jobs: 12, done: 12, failed: 0 });
+  // A worker killed right after a job committed its manifest (the kill points watch for manifests) leaves
+  // that job's activity unfinished; its retry finds the committed manifest and skips it. So every job is
+  // done or, at most once per kill, skipped.
+  expect(killed).toMatchObject({ jobs: 12, failed: 0 });
+  expect(killed.done + killed.skipped).toBe(12);
+  expect(killed.skipped).toBeLessThanOrEqual(4);
   expect(killed.reconciliation).toEqual(clean.reconciliation);
   expect(killed.reconciliation.read).toBe(killed.reconciliation.kept + killed.reconciliation.filtered + killed.reconciliation.rejected);
   expect(checksums(killed.out)).toEqual(checksums(clean.out));
-  console.log(`kill points: ${kills.join('; ')}`);
+  console.log(`kill points: ${kills.join('; ')}; jobs skipped after a kill: ${killed.skipped}`);
 }, 300_000);

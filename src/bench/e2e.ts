@@ -2,7 +2,9 @@
  * npm run bench -- the whole pipeline (plan, shard, jobs, merge) on a generated input of >= 1 GB with
  * >= 100 jobs, on the embedded dev server with all cores, against DuckDB (two threads) reading the same
  * order files and computing the by-security x date counts and quantity sums. Ends with
- * `ratio_vs_duckdb=<our wall time / DuckDB wall time>`.
+ * `ratio_vs_duckdb=<our wall time / DuckDB wall time>`. Before that line it prints two context references
+ * (DuckDB partitioning the input, and DuckDB building a reduced per-order table; see duckdb-references.ts);
+ * `--no-context` skips them. Also prints CPU seconds of the worker process and of the Temporal server.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -12,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../client/dev-server';
 import { generate } from '../generator/generate';
+import { duckdbReferences } from './duckdb-references';
 import { createSweepflowWorker } from '../worker/worker';
 import type { RunResult } from '../workflows/types';
 
@@ -33,6 +36,18 @@ function peakRssMb(pid: number | undefined): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux /proc); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
+    const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100; // clock ticks; 100 per second on Linux
   } catch {
     return null;
   }
@@ -62,12 +77,18 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
   let seconds = 0;
   let serverPeak: number | null = null;
+  let serverCpu: number | null = null;
+  let cpu0 = process.cpuUsage();
+  let cpu = cpu0;
+  let serverCpu0: number | null = null;
   let result: RunResult;
   try {
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
     const { worker, profile } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'e2e', workflowBundle, shutdownGraceSeconds: 1 });
     const running = worker.run();
+    cpu0 = process.cpuUsage();
+    serverCpu0 = cpuSeconds(server.pid);
     const t0 = Date.now();
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
@@ -75,6 +96,9 @@ async function main(): Promise<void> {
         processing: { splitBytes: 64 * 1024 * 1024 } }],
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
+    cpu = process.cpuUsage(cpu0);
+    const s1 = cpuSeconds(server.pid);
+    serverCpu = s1 !== null && serverCpu0 !== null ? s1 - serverCpu0 : null;
     worker.shutdown();
     await running;
     process.stdout.write(`host: ${os.cpus().length} cores; worker slots ${profile.activitySlots}, shard threads ${os.availableParallelism()}\n`);
@@ -87,21 +111,22 @@ async function main(): Promise<void> {
     `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
     `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client) ` +
     `temporal_server_peak_rss_MB=${serverPeak ?? 'n/a'}\n`);
+  process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
+    `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const c = await db.connect();
-  const t1 = Date.now();
-  const r = await c.runAndReadAll(`
-    SELECT security_code, cast(timezone('Australia/Sydney', make_timestamp("timestamp" // 1000)) as date) AS d,
-           count(*) AS orders, sum(quantity) AS qty
-    FROM read_csv('${path.join(DATA, 'orders', '*.csv')}', header = true)
-    WHERE (exchangeordertype & 6464) != 0 GROUP BY 1, 2`);
-  const duck = (Date.now() - t1) / 1000;
-  process.stdout.write(`duckdb 2 threads: ${r.getRowObjects().length} security x date groups from ${(ordersBytes / 1e9).toFixed(2)} GB of orders in ${duck.toFixed(1)} s\n`);
-  process.stdout.write(`ratio_vs_duckdb=${(seconds / duck).toFixed(2)}\n`);
+  const duck = await duckdbReferences({ orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades') },
+    path.join(ROOT, 'bench-data', 'e2e-duckdb'), 2, !process.argv.includes('--no-context'));
+  process.stdout.write(`duckdb 2 threads: ${duck.groups} security x date groups from ${(ordersBytes / 1e9).toFixed(2)} GB of orders in ${duck.groupBySeconds.toFixed(1)} s\n`);
+  if (duck.context) {
+    const { partitionSeconds: p, perOrderSeconds: o, perOrderRows } = duck.context;
+    process.stdout.write(`context, duckdb 2 threads on parts of our work: partition orders and trades by security x date ${p.toFixed(1)} s ` +
+      `(our shard stage ${((summary.durationsMs?.shard ?? 0) / 1000).toFixed(1)} s); one row per order with arrival/final state and joined trades, ` +
+      `to Parquet, ${o.toFixed(1)} s (${perOrderRows} orders; ours ${result.orders}); together ${(p + o).toFixed(1)} s = ` +
+      `${((p + o) / duck.groupBySeconds).toFixed(1)}x the reference query; our wall / together = ${(seconds / (p + o)).toFixed(2)}\n`);
+  }
+  process.stdout.write(`ratio_vs_duckdb=${(seconds / duck.groupBySeconds).toFixed(2)}\n`);
 }
 
 main().then(() => process.exit(0), (e) => {

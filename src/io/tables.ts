@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { writeFileAtomic } from './atomic';
 import { CsvBytes } from './csv-writer';
+import { parquetCompressors } from './parquet-snappy';
 
 /**
  * Output tables are written twice: `<name>.csv.gz` for people and scripts, `<name>.parquet` for DuckDB,
@@ -78,6 +79,7 @@ function parquetOfColumns<T>(name: string, columns: readonly ColumnSpec<T>[], va
     // Per-job tables are small (one row group) and found by their folder (security, date), so min/max
     // statistics would buy readers little; computing them over BigInt columns was a third of the write.
     statistics: false,
+    compressors: parquetCompressors,
     createdBy: 'sweepflow',
   });
   return Buffer.from(buf);

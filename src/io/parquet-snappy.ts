@@ -1,0 +1,28 @@
+/**
+ * The SNAPPY compressor for Parquet pages. hyparquet-writer's own is JavaScript; the `snappy` package
+ * (napi-rs, prebuilt binaries for common platforms) compresses the same pages about 2.5x faster (8 ms against
+ * 21 ms for 1 MB of shard text; ~25 ms less per 14k-order orders table). Snappy's raw format is a standard:
+ * either output reads back with any Parquet reader. Where the native binary does not load (an unusual
+ * platform), tables fall back to hyparquet-writer's compressor rather than fail.
+ */
+type Compress = (input: Uint8Array) => Uint8Array;
+
+function loadNative(): Compress | null {
+  try {
+    // A require, not an import: the package throws at load time when no binary fits the platform, and
+    // that must mean "use the fallback", not "the module cannot load".
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { compressSync } = require('snappy') as { compressSync: (input: Uint8Array) => Buffer };
+    return (input) => compressSync(input);
+  } catch {
+    return null;
+  }
+}
+
+const native = loadNative();
+
+/** True when the native compressor is in use (reported by the bench). */
+export const nativeSnappy = native !== null;
+
+/** The `compressors` option for hyparquet-writer: native SNAPPY when available, else its default. */
+export const parquetCompressors: { SNAPPY: Compress } | undefined = native ? { SNAPPY: native } : undefined;

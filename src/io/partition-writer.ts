@@ -47,8 +47,12 @@ export class PartitionWriter {
     const p = this.partitions.get(file) ?? this.open(file);
     p.rows++;
     this.room(p, length);
-    src.copy(p.current, p.pos, 0, length);
-    p.pos += length;
+    // A plain loop: lines are ~150 bytes, and Buffer#copy's argument handling cost more than the copy
+    // itself (13% of an order split's time in a profile).
+    const dst = p.current;
+    let at = p.pos;
+    for (let i = 0; i < length; i++) dst[at++] = src[i];
+    p.pos = at;
     this.buffered += length;
     if (this.buffered > this.budgetBytes) this.flush();
   }

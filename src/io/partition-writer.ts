@@ -11,7 +11,8 @@ const CHUNK = 64 * 1024;
 const SPARE: Buffer[] = [];
 const MAX_SPARE = 512; // 32 MiB
 
-interface Partition {
+/** One output file of a writer; opaque outside it. */
+export interface Partition {
   file: string;
   chunks: Buffer[];
   current: Buffer;
@@ -42,9 +43,13 @@ export class PartitionWriter {
     if (this.buffered > this.budgetBytes) this.flush();
   }
 
+  /** The partition writing `file` (opened on first use): callers keep it to skip the look-up per line. */
+  partition(file: string): Partition {
+    return this.partitions.get(file) ?? this.open(file);
+  }
+
   /** Appends one ready CSV line given as bytes (ending in a newline): `src[0, length)`. */
-  writeBytes(file: string, src: Buffer, length: number): void {
-    const p = this.partitions.get(file) ?? this.open(file);
+  writeBytes(p: Partition, src: Buffer, length: number): void {
     p.rows++;
     this.room(p, length);
     // A plain loop: lines are ~150 bytes, and Buffer#copy's argument handling cost more than the copy

@@ -7,7 +7,7 @@ import { writeJsonAtomic } from './atomic';
 import { bindColumns, type ColumnIndex } from './columns';
 import { InputError, readCsv } from './csv-file';
 import { DEFER, FILTER, OrderRowBytes, TradeRowBytes } from './row-bytes';
-import { PartitionWriter } from './partition-writer';
+import { PartitionWriter, type Partition } from './partition-writer';
 import { runPaths, shardFile } from './paths';
 
 /**
@@ -94,6 +94,13 @@ function ruleFor(task: ShardTask, cols: ColumnIndex, width: number, fileIndex: n
   return (f) => quoteRow(f, cols, width);
 }
 
+/** A (security, date) partition of a split: its counts, its staging file and, once a row is kept, its writer. */
+interface ShardPartition {
+  counts: Counts & { file?: string };
+  staged: string;
+  writer?: Partition;
+}
+
 export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: number; rows: number }) => void): Promise<ShardOutcome> {
   const { split } = task;
   const paths = runPaths(task.baseDir, task.outputDir, task.workDir, task.runName);
@@ -108,8 +115,8 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   const rejectsStaged = path.join(staging, 'rejects.csv');
   const partitions: SplitManifest['partitions'] = {};
   // security -> date -> partition (and its staging file): no key string built per row.
-  const index = new Map<string, Map<string, { counts: Counts & { file?: string }; staged: string }>>();
-  const partitionOf = (security: string, date: string): { counts: Counts & { file?: string }; staged: string } => {
+  const index = new Map<string, Map<string, ShardPartition>>();
+  const partitionOf = (security: string, date: string): ShardPartition => {
     let byDate = index.get(security);
     if (!byDate) index.set(security, (byDate = new Map()));
     let p = byDate.get(date);
@@ -139,7 +146,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
       let fast: OrderRowBytes | TradeRowBytes | null = null;
       const orderBase = fileOrderBase(part.file);
       /** Counts a row read, kept or filtered out in its partition; returns the partition when it is kept. */
-      const counted = (security: string, date: string, kept: boolean): { counts: Counts & { file?: string }; staged: string } | null => {
+      const counted = (security: string, date: string, kept: boolean): ShardPartition | null => {
         totals.read++;
         stats.read++;
         const p = partitionOf(security, date);
@@ -175,7 +182,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
           const verdict = fast.route(buf, start, end, orderBase + line);
           if (verdict === DEFER) return false;
           const p = counted(fast.security, fast.date, verdict !== FILTER);
-          if (p) writer.writeBytes(p.staged, fast.line, fast.lineLength);
+          if (p) writer.writeBytes(p.writer ??= writer.partition(p.staged), fast.line, fast.lineLength);
           return true;
         },
         onRecord: (fields, line, raw) => {

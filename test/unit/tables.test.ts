@@ -85,7 +85,7 @@ describe('output tables', () => {
     ]);
   });
 
-  it('refuses an INT64 value beyond 2^63 - 1, naming the table and column', () => {
-    expect(() => tableParquet('orders', COLUMNS, [{ ...ROWS[0], id: 9223372036854775808n }])).toThrow('orders.id: 9223372036854775808 does not fit a Parquet INT64');
+  it('refuses an INT64 value beyond 2^63 - 1, naming the table, column and row', () => {
+    expect(() => tableParquet('orders', COLUMNS, [{ ...ROWS[0], id: 9223372036854775808n }])).toThrow('orders.id, row 1: 9223372036854775808 does not fit a Parquet INT64');
   });
 });

@@ -1,0 +1,285 @@
+import type { ColumnChunk, Encoding, SchemaElement } from 'hyparquet';
+import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
+import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import { parquetCompressors } from './parquet-snappy';
+
+/**
+ * A Parquet writer for the flat, one-row-group tables a job writes, built because hyparquet-writer was
+ * half of a job's table time: it converted every INT64 number to a BigInt first, sampled and built
+ * dictionaries through generic code, and encoded levels value by value. This one writes the values straight
+ * into one Buffer per page. It keeps hyparquet-writer for the footer and page headers (its Thrift code), and
+ * as the oracle: the tests write the same tables with both and compare what hyparquet and DuckDB read back.
+ *
+ * Layout: every column OPTIONAL (as hyparquet-writer declares them); one data page (v1: definition levels
+ * RLE, then values) per column, preceded by a PLAIN dictionary page when the column is not declared
+ * distinct and has at most one distinct value per two rows; SNAPPY pages; no statistics.
+ */
+export type ParquetColumnType = 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
+
+export interface ParquetColumnData {
+  name: string;
+  type: ParquetColumnType;
+  /** One value per row; null or undefined is a null. INT64 takes safe-integer numbers or BigInts. */
+  values: readonly unknown[];
+  /** Mostly distinct values: written PLAIN without trying a dictionary. @default false */
+  distinct?: boolean;
+}
+
+const MAGIC = Buffer.from('PAR1');
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+const TWO32 = 2 ** 32;
+const compress = parquetCompressors?.SNAPPY ?? snappyCompress;
+
+/** A growing byte buffer with the few writes the encoders need. */
+class Bytes {
+  buf: Buffer;
+  /** The same memory as a DataView: its setBigInt64 is a V8 builtin, Buffer's writeBigInt64LE BigInt arithmetic. */
+  view64: DataView;
+  n = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, size));
+    this.view64 = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+  room(bytes: number): void {
+    if (this.n + bytes <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
+    this.buf.copy(next, 0, 0, this.n);
+    this.buf = next;
+    this.view64 = new DataView(next.buffer, next.byteOffset, next.length);
+  }
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.n++] = b;
+  }
+  varint(v: number): void {
+    this.room(10);
+    while (v >= 0x80) {
+      this.buf[this.n++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.n++] = v;
+  }
+  view(): Buffer {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
+class ColumnError extends Error {}
+
+/** PLAIN encoding of the non-null values of a column of `type`. */
+function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknown[]): void {
+  if (type === 'BOOLEAN') {
+    out.room((values.length + 7) >> 3);
+    let i = 0, byte = 0;
+    for (const v of values) {
+      if (v === null || v === undefined) continue;
+      if (v) byte |= 1 << (i & 7);
+      if ((++i & 7) === 0) {
+        out.buf[out.n++] = byte;
+        byte = 0;
+      }
+    }
+    if (i & 7) out.buf[out.n++] = byte;
+    return;
+  }
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (type === 'INT64') {
+      out.room(8);
+      if (typeof v === 'bigint') {
+        if (v < INT64_MIN || v > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
+        out.view64.setBigInt64(out.n, v, true);
+      } else {
+        if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
+        const x = v as number, hi = Math.floor(x / TWO32);
+        out.buf.writeUInt32LE(x - hi * TWO32, out.n);
+        out.buf.writeInt32LE(hi, out.n + 4);
+      }
+      out.n += 8;
+    } else if (type === 'INT32') {
+      if (typeof v !== 'number' || (v | 0) !== v) throw new ColumnError(`${String(v)} is not a 32-bit integer`);
+      out.room(4);
+      out.n = out.buf.writeInt32LE(v, out.n);
+    } else if (type === 'DOUBLE') {
+      out.room(8);
+      out.n = out.buf.writeDoubleLE(typeof v === 'number' ? v : Number(v), out.n);
+    } else {
+      const s = typeof v === 'string' ? v : String(v);
+      out.room(4 + 3 * s.length);
+      const len = out.buf.write(s, out.n + 4, 'utf8');
+      out.buf.writeUInt32LE(len, out.n);
+      out.n += 4 + len;
+    }
+  }
+}
+
+/** Definition levels (0 null, 1 present) as RLE runs, with the 4-byte length prefix of a v1 data page. */
+function writeDefinitionLevels(out: Bytes, values: readonly unknown[]): void {
+  const at = out.n;
+  out.room(4);
+  out.n += 4;
+  let i = 0;
+  while (i < values.length) {
+    const present = values[i] !== null && values[i] !== undefined;
+    let j = i + 1;
+    while (j < values.length && (values[j] !== null && values[j] !== undefined) === present) j++;
+    out.varint((j - i) * 2);
+    out.byte(present ? 1 : 0);
+    i = j;
+  }
+  out.buf.writeUInt32LE(out.n - at - 4, at);
+}
+
+/**
+ * Dictionary indexes in the RLE / bit-packed hybrid: runs of 8 or more equal indexes as RLE runs, the rest
+ * bit-packed in groups of 8 (at most 63 groups per header, as parquet-mr does).
+ */
+function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: number): void {
+  out.byte(bitWidth);
+  const valueBytes = (bitWidth + 7) >> 3;
+  const runAt = (i: number): number => {
+    let j = i + 1;
+    while (j < count && idx[j] === idx[i]) j++;
+    return j - i;
+  };
+  let i = 0;
+  while (i < count) {
+    const run = runAt(i);
+    if (run >= 8) {
+      out.varint(run * 2);
+      out.room(valueBytes);
+      for (let b = 0, v = idx[i]; b < valueBytes; b++, v >>>= 8) out.buf[out.n++] = v & 0xff;
+      i += run;
+      continue;
+    }
+    let groups = 0;
+    const start = i;
+    do {
+      groups++;
+      i += 8;
+    } while (i < count && groups < 63 && runAt(i) < 8);
+    out.varint(groups * 2 + 1);
+    out.room(groups * bitWidth);
+    let acc = 0, bits = 0;
+    for (let k = start; k < start + groups * 8; k++) {
+      acc |= (k < count ? idx[k] : 0) << bits; // bitWidth <= 24 here: acc stays below 2^32
+      bits += bitWidth;
+      while (bits >= 8) {
+        out.buf[out.n++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    i = Math.min(i, count);
+  }
+}
+
+interface Dictionary {
+  values: unknown[];
+  idx: Int32Array;
+  count: number;
+}
+
+/** The column's dictionary and per-value indexes, or null when it would hold over half the values. */
+function dictionaryOf(values: readonly unknown[]): Dictionary | null {
+  const index = new Map<unknown, number>();
+  const dict: unknown[] = [];
+  const idx = new Int32Array(values.length);
+  let count = 0;
+  const limit = values.length / 2;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    let k = index.get(v);
+    if (k === undefined) {
+      if (dict.length >= limit || dict.length >= 1 << 24) return null;
+      index.set(v, (k = dict.length));
+      dict.push(v);
+    }
+    idx[count++] = k;
+  }
+  return count > 0 ? { values: dict, idx, count } : null;
+}
+
+/** Appends one page (header, then the compressed body) to the file; returns its uncompressed and written sizes. */
+function writePage(file: Buffer[], body: Buffer, header: (compressedSize: number) => Parameters<typeof writePageHeader>[1]): [number, number] {
+  const compressed = compress(body);
+  const w = new ByteWriter(64);
+  writePageHeader(w, header(compressed.length));
+  const head = w.getBytes();
+  file.push(Buffer.from(head.buffer, head.byteOffset, head.byteLength), Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength));
+  return [head.length + body.length, head.length + compressed.length];
+}
+
+function schemaElement(c: ParquetColumnData): SchemaElement {
+  return c.type === 'STRING'
+    ? { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
+    : { name: c.name, type: c.type, repetition_type: 'OPTIONAL' };
+}
+
+/**
+ * The Parquet file of `columns` (each with `rowCount` values). `table` names the table in errors, which
+ * also name the column and row.
+ */
+export function parquetFile(table: string, columns: readonly ParquetColumnData[], rowCount: number, createdBy = 'sweepflow'): Buffer {
+  const file: Buffer[] = [MAGIC];
+  let offset = MAGIC.length;
+  const chunks: ColumnChunk[] = [];
+  let totalBytes = 0;
+  for (const c of columns) {
+    if (c.values.length !== rowCount) throw new Error(`${table}.${c.name}: ${c.values.length} values for ${rowCount} rows`);
+    const start = offset;
+    const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(c.values);
+    let uncompressed = 0, dictionaryOffset: number | undefined;
+    const body = new Bytes(16 + rowCount * (c.type === 'INT32' ? 5 : 9));
+    try {
+      if (dict) {
+        const plain = new Bytes(dict.values.length * 8);
+        writePlain(plain, c.type, dict.values);
+        dictionaryOffset = offset;
+        const [u, w] = writePage(file, plain.view(), (size) => ({
+          type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.n, compressed_page_size: size,
+          dictionary_page_header: { num_values: dict.values.length, encoding: 'PLAIN' },
+        }));
+        uncompressed += u;
+        offset += w;
+      }
+      writeDefinitionLevels(body, c.values);
+      if (dict) writeIndexes(body, dict.idx, dict.count, Math.max(1, 32 - Math.clz32(dict.values.length - 1)));
+      else writePlain(body, c.type, c.values);
+    } catch (e) {
+      if (!(e instanceof ColumnError)) throw e;
+      const row = c.values.findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
+      throw new Error(`${table}.${c.name}, row ${row + 1}: ${e.message}`);
+    }
+    const dataOffset = offset;
+    const encoding: Encoding = dict ? 'RLE_DICTIONARY' : 'PLAIN';
+    const [u, w] = writePage(file, body.view(), (size) => ({
+      type: 'DATA_PAGE', uncompressed_page_size: body.n, compressed_page_size: size,
+      data_page_header: { num_values: rowCount, encoding, definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
+    }));
+    uncompressed += u;
+    offset += w;
+    totalBytes += uncompressed;
+    chunks.push({
+      file_offset: BigInt(start),
+      meta_data: {
+        type: schemaElement(c).type!, encodings: dict ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE'],
+        path_in_schema: [c.name], codec: 'SNAPPY', num_values: BigInt(rowCount),
+        total_uncompressed_size: BigInt(uncompressed), total_compressed_size: BigInt(offset - start),
+        data_page_offset: BigInt(dataOffset),
+        ...(dictionaryOffset !== undefined ? { dictionary_page_offset: BigInt(dictionaryOffset) } : {}),
+      },
+    });
+  }
+  const footer = new ByteWriter(1024);
+  writeMetadata(footer, {
+    version: 2, created_by: createdBy, num_rows: BigInt(rowCount),
+    schema: [{ name: 'root', num_children: columns.length }, ...columns.map(schemaElement)],
+    row_groups: [{ columns: chunks, total_byte_size: BigInt(totalBytes), num_rows: BigInt(rowCount) }],
+  });
+  const meta = footer.getBytes();
+  file.push(Buffer.from(meta.buffer, meta.byteOffset, meta.byteLength), MAGIC);
+  return Buffer.concat(file);
+}

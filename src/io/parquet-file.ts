@@ -21,7 +21,10 @@ export type ParquetColumnType = 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLE
 export interface ParquetColumnData {
   name: string;
   type: ParquetColumnType;
-  /** One value per row; null or undefined is a null. INT64 takes safe-integer numbers or BigInts. */
+  /**
+   * One value per row; null or undefined is a null. INT64 takes safe-integer numbers, BigInts or decimal
+   * text; INT32 and DOUBLE take numbers or text that converts to one.
+   */
   values: readonly unknown[];
   /** Mostly distinct values: written PLAIN without trying a dictionary. @default false */
   distinct?: boolean;
@@ -88,9 +91,12 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
     if (v === null || v === undefined) continue;
     if (type === 'INT64') {
       out.room(8);
-      if (typeof v === 'bigint') {
-        if (v < INT64_MIN || v > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
-        out.view64.setBigInt64(out.n, v, true);
+      if (typeof v === 'bigint' || typeof v === 'string') {
+        // Exact sums beyond 2^53 arrive as BigInt, or as decimal text from rollup JSON.
+        if (typeof v === 'string' && !/^-?\d{1,19}$/.test(v)) throw new ColumnError(`${JSON.stringify(v)} is not an integer`);
+        const b = BigInt(v);
+        if (b < INT64_MIN || b > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
+        out.view64.setBigInt64(out.n, b, true);
       } else {
         if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
         const x = v as number, hi = Math.floor(x / TWO32);
@@ -99,9 +105,10 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
       }
       out.n += 8;
     } else if (type === 'INT32') {
-      if (typeof v !== 'number' || (v | 0) !== v) throw new ColumnError(`${String(v)} is not a 32-bit integer`);
+      const x = typeof v === 'number' ? v : Number(v);
+      if ((x | 0) !== x) throw new ColumnError(`${String(v)} is not a 32-bit integer`);
       out.room(4);
-      out.n = out.buf.writeInt32LE(v, out.n);
+      out.n = out.buf.writeInt32LE(x, out.n);
     } else if (type === 'DOUBLE') {
       out.room(8);
       out.n = out.buf.writeDoubleLE(typeof v === 'number' ? v : Number(v), out.n);

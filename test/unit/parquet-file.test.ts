@@ -98,6 +98,23 @@ describe('parquetFile', () => {
     ]);
   });
 
+  it('takes INT64 as decimal text (rollup sums beyond 2^53) and numeric text for INT32 and DOUBLE', async () => {
+    const file = parquetFile('t', [
+      { name: 'sum', type: 'INT64', values: ['19786595605', '-9223372036854775808', '9223372036854775807', null, 12] },
+      { name: 'n', type: 'INT32', values: ['7', 8, null, '-2147483648', 0] },
+      { name: 'mean', type: 'DOUBLE', values: ['12.5', 0.25, null, '1e300', -1] },
+    ], 5);
+    expect(await parquetReadObjects({ file: arrayBuffer(file) })).toEqual([
+      { sum: 19786595605n, n: 7, mean: 12.5 },
+      { sum: -9223372036854775808n, n: 8, mean: 0.25 },
+      { sum: 9223372036854775807n, n: null, mean: null },
+      { sum: null, n: -2147483648, mean: 1e300 },
+      { sum: 12n, n: 0, mean: -1 },
+    ]);
+    expect(() => parquetFile('r', [{ name: 's', type: 'INT64', values: ['12', '1.5'] }], 2)).toThrow('r.s, row 2: "1.5" is not an integer');
+    expect(() => parquetFile('r', [{ name: 's', type: 'INT64', values: ['9223372036854775808'] }], 1)).toThrow('r.s, row 1: 9223372036854775808 does not fit a Parquet INT64');
+  });
+
   it('refuses a non-integer INT64 and an out-of-range INT32, naming table, column and row', () => {
     expect(() => parquetFile('orders', [{ name: 'qty', type: 'INT64', values: [1, 2, 2.5] }], 3)).toThrow('orders.qty, row 3: 2.5 is not an integer below 2^53');
     expect(() => parquetFile('orders', [{ name: 'n', type: 'INT32', values: [2 ** 31] }], 1)).toThrow('orders.n, row 1: 2147483648 is not a 32-bit integer');

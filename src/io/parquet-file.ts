@@ -111,7 +111,9 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
       out.n = out.buf.writeInt32LE(x, out.n);
     } else if (type === 'DOUBLE') {
       out.room(8);
-      out.n = out.buf.writeDoubleLE(typeof v === 'number' ? v : Number(v), out.n);
+      const x = typeof v === 'number' ? v : Number(v);
+      // -0 is written as 0, as the CSV writes it ("0"): the two files of a table give the same values.
+      out.n = out.buf.writeDoubleLE(x === 0 ? 0 : x, out.n);
     } else {
       const s = typeof v === 'string' ? v : String(v);
       out.room(4 + 3 * s.length);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ensureTemporalCli } from '../../src/client/dev-server';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -87,6 +87,43 @@ describe('the pipeline on a real Temporal server', () => {
         .toEqual([a.orders, a.sweeps, a.qty.toString(), a.filledQty.toString(), ...a.statuses]);
       expect(Number(r.vwap)).toBeCloseTo(Number(a.notional) / Number(a.filledQty), 9);
     }
+  });
+
+  it('writes every table twice, and DuckDB reads each Parquet file to its CSV\'s values (exact INT64)', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const c = await (await DuckDBInstance.create(':memory:')).connect();
+    const tables: [string, Buffer][] = [];
+    const levels = readdirSync(path.join(first.out, 'rollups')).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4));
+    expect(levels).toHaveLength(11);
+    for (const level of levels) {
+      tables.push([path.join(first.out, 'rollups', level), readFileSync(path.join(first.out, 'rollups', `${level}.csv`))]);
+    }
+    for (const job of Object.keys(truth.jobs)) {
+      for (const t of ['orders', 'candidates', 'matches']) {
+        const base = path.join(first.out, 'by_security', ...job.split('/'), t);
+        tables.push([base, gunzipSync(readFileSync(`${base}.csv.gz`))]);
+      }
+    }
+    let ids = 0;
+    for (const [base, csv] of tables) {
+      const expected = parse(csv, { columns: true }) as Record<string, string>[];
+      const types = new Map((await c.runAndReadAll(`DESCRIBE SELECT * FROM '${base}.parquet'`)).getRowObjects()
+        .map((r) => [String(r.column_name), String(r.column_type)]));
+      const cols = [...types.keys()];
+      expect(cols).toEqual(Object.keys(expected[0] ?? Object.fromEntries(cols.map((k) => [k, '']))));
+      const got = (await c.runAndReadAll(`SELECT ${cols.map((k) => `CAST("${k}" AS VARCHAR) AS "${k}"`).join(', ')} FROM '${base}.parquet'`)).getRowObjects();
+      expect(got).toHaveLength(expected.length);
+      got.forEach((row, i) => {
+        for (const k of cols) {
+          // An empty CSV cell is a null (or, for text, possibly an empty string) in Parquet.
+          const want = expected[i][k] === '' && !(types.get(k) === 'VARCHAR' && row[k] === '') ? null : expected[i][k];
+          if (types.get(k) === 'DOUBLE' && want !== null) expect(Number(row[k])).toBe(Number(want));
+          else expect(row[k]).toBe(want);
+          if (k.endsWith('_id') && types.get(k) === 'BIGINT' && want !== null && BigInt(want) > 2n ** 53n) ids++;
+        }
+      });
+    }
+    expect(ids).toBeGreaterThan(1000); // ids above 2^53 were compared as exact text
   });
 
   it('shows the parent, one workflow per security and one child per job in the UI, findable by RunName', async () => {

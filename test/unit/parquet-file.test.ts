@@ -115,6 +115,12 @@ describe('parquetFile', () => {
     expect(() => parquetFile('r', [{ name: 's', type: 'INT64', values: ['9223372036854775808'] }], 1)).toThrow('r.s, row 1: 9223372036854775808 does not fit a Parquet INT64');
   });
 
+  it('writes -0 as 0, as the CSV does', async () => {
+    const rows = await parquetReadObjects({ file: arrayBuffer(parquetFile('t', [{ name: 'x', type: 'DOUBLE', values: [-0, 0, -1], distinct: true }], 3)) });
+    expect(rows.map((r) => Object.is(r.x, -0))).toEqual([false, false, false]);
+    expect(rows.map((r) => r.x)).toEqual([0, 0, -1]);
+  });
+
   it('refuses a non-integer INT64 and an out-of-range INT32, naming table, column and row', () => {
     expect(() => parquetFile('orders', [{ name: 'qty', type: 'INT64', values: [1, 2, 2.5] }], 3)).toThrow('orders.qty, row 3: 2.5 is not an integer below 2^53');
     expect(() => parquetFile('orders', [{ name: 'n', type: 'INT32', values: [2 ** 31] }], 1)).toThrow('orders.n, row 1: 2147483648 is not a 32-bit integer');

@@ -38,19 +38,41 @@ export async function readOrderEvents(files: readonly string[], onEvent: (e: Ord
 }
 
 /**
+ * The key `readTrades` filters trades by: a 32-bit hash of the order id's decimal digits (h = 31h + digit,
+ * so leading zeros do not change it). Not the id's last digits: ids can share those systematically (the two
+ * sides of a match, say), and a key only pays when unwanted ids rarely share it with a wanted one.
+ */
+export function orderIdKey(orderId: bigint): number {
+  const text = (orderId < 0n ? -orderId : orderId).toString();
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i) - 48) | 0;
+  return h;
+}
+
+/**
  * Trades of the shards, parsed on their bytes (TradeSideBytes) unless `plain`. With `wanted`, a trade whose
- * order id (decimal text, first column) it refuses is skipped on its bytes, never built: a partition's trade
- * shards also hold lit trades and the other side of every match, mostly not wanted by the job.
+ * order id key (`orderIdKey`, hashed from the line's id digits, no string made) it refuses is
+ * skipped on its bytes, never built: a partition's trade shards also hold lit trades and the other side of
+ * every match, mostly not wanted by the job. `wanted` is a prefilter: different ids can share a key, so
+ * the caller still checks each trade's order id.
  */
 export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void,
-  wanted?: (orderIdText: string) => boolean, plain = false): Promise<void> {
+  wanted?: (orderIdKey: number) => boolean, plain = false): Promise<void> {
   const bytes = new TradeSideBytes();
   const raw = (buf: Buffer, start: number, end: number): boolean => {
     if (wanted) {
       let c = buf.indexOf(44, start);
       if (c === -1 || c > end) c = end;
-      // Leading zeros: text differs from the canonical id; let the full path decide by value.
-      if (!(c - start > 1 && buf[start] === 48) && !wanted(buf.toString('latin1', start, c))) return true;
+      let key = 0, digits = c > start;
+      for (let i = start; i < c; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) {
+          digits = false; // not plain digits (a sign, say): let the full path decide
+          break;
+        }
+        key = (Math.imul(key, 31) + d) | 0;
+      }
+      if (digits && !wanted(key)) return true;
     }
     if (plain) return false;
     const t = bytes.parse(buf, start, end);

@@ -12,7 +12,7 @@ import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydn
 import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
 import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS } from '../io/job-files';
-import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
+import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable } from '../io/tables';
 import type { Reconciliation } from '../workflows/types';
 import type { JobManifest } from './manifest';
@@ -102,11 +102,11 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
   // every match): memory follows the joined trades, not the partition's whole trade file.
   const partitionTrades: TradeSide[] = [];
-  const keptIds = new Set<string>();
-  kept.forEach((_, id) => keptIds.add(id.toString()));
+  const keptKeys = new Set<number>();
+  kept.forEach((_, id) => keptKeys.add(orderIdKey(id)));
   await readTrades(work(inputs.trades.files), (tr) => {
     if (kept.has(tr.orderId)) partitionTrades.push(tr);
-  }, (id) => keptIds.has(id));
+  }, (key) => keptKeys.has(key));
   const { byOrder } = joinTrades(kept, partitionTrades);
   byOrder.forEach((trades, id) => { kept.get(id)!.trades = trades; });
   const quotes: Quote[] = [];

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from '../io/atomic';
 import { bindColumns, unknownMappedFields, type InputKind } from '../io/columns';
 import { InputError, isGzip, readHeader } from '../io/csv-file';
 import { findCutPoints } from '../io/cut-points';
+import { sharedThreadPool } from '../threads/pool';
 import { expandInputs, fingerprint } from '../io/inventory';
 import { runPaths } from '../io/paths';
 import { readParticipants } from '../io/reference';
@@ -71,15 +72,21 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
       `the run cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'InputError', problems);
   }
   // Large plain files are cut at record starts so their ranges can be sharded in parallel; a gzip stream
-  // cannot be entered mid-way, so a large .gz file stays one split.
-  const planned = [];
-  for (const f of files) {
-    const target = config.processing.splitBytes;
-    const cuts = f.size > target && !(await isGzip(f.path))
-      ? await findCutPoints(f.path, f.size, target, (b) => heartbeat({ scanning: f.path, bytes: b }))
-      : undefined;
-    planned.push({ index: f.index, kind: f.kind, size: f.size, cuts });
-  }
+  // cannot be entered mid-way, so a large .gz file stays one split. The scans (a pass over each large
+  // file, ~1 s per GB) run on the thread pool, one file per thread, which is otherwise idle while planning.
+  const target = config.processing.splitBytes;
+  const pool = sharedThreadPool();
+  const scanned = new Map<number, number>();
+  const beat = setInterval(() => heartbeat({ scannedBytes: [...scanned.values()].reduce((a, b) => a + b, 0) }), 2000);
+  const planned = await Promise.all(files.map(async (f) => {
+    if (f.size <= target || await isGzip(f.path)) return { index: f.index, kind: f.kind, size: f.size, cuts: undefined };
+    const onBytes = (bytes: number): void => void scanned.set(f.index, bytes);
+    const task = { file: f.path, size: f.size, targetBytes: target };
+    const cuts = pool.script
+      ? await pool.run({ type: 'cuts', task }, (p: { bytes: number }) => onBytes(p.bytes))
+      : await findCutPoints(f.path, f.size, target, onBytes);
+    return { index: f.index, kind: f.kind, size: f.size, cuts };
+  })).finally(() => clearInterval(beat));
   const splits = packSplits(planned, config.processing.splitBytes);
   const plan: Plan = {
     version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings,

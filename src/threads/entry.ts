@@ -1,10 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { InputError } from '../io/csv-file';
+import { findCutPoints } from '../io/cut-points';
 import { RejectLimitError, shardSplitTask } from '../io/shard-split';
 import { analysePartition } from '../jobs/analyse-partition';
 import type { ThreadTask } from './pool';
 
-/** Worker-thread entry: runs shard and partition tasks sent by the pool, posting progress and the outcome back. */
+/** Worker-thread entry: runs cut-point, shard and partition tasks sent by the pool, posting progress and the outcome back. */
 parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
   let last = 0;
   const progress = (p: unknown): void => {
@@ -14,7 +15,9 @@ parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
       parentPort!.postMessage({ id: msg.id, progress: p });
     }
   };
-  const run = msg.task.type === 'shard' ? shardSplitTask(msg.task.task, progress) : analysePartition(msg.task.task, progress);
+  const { task } = msg;
+  const run = task.type === 'cuts' ? findCutPoints(task.task.file, task.task.size, task.task.targetBytes, (bytes) => progress({ bytes }))
+    : task.type === 'shard' ? shardSplitTask(task.task, progress) : analysePartition(task.task, progress);
   (run as Promise<unknown>).then(
     (outcome) => parentPort!.postMessage({ id: msg.id, outcome }),
     (e: Error) => parentPort!.postMessage({

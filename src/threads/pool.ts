@@ -1,14 +1,26 @@
+import { AsyncResource } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { CutPoint } from '../io/cut-points';
 import type { ShardOutcome, ShardTask } from '../io/shard-split';
 import type { PartitionTask } from '../jobs/analyse-partition';
 import type { JobManifest } from '../jobs/manifest';
 
-/** The CPU-heavy work the pool runs: sharding a split, or analysing one (security, date) partition. */
-export type ThreadTask = { type: 'shard'; task: ShardTask } | { type: 'partition'; task: PartitionTask };
-type OutcomeOf<T extends ThreadTask> = T extends { type: 'shard' } ? ShardOutcome : JobManifest;
+/** A large plain file to scan for record-aligned cut points about `targetBytes` apart (io/cut-points). */
+export interface CutsTask {
+  file: string;
+  size: number;
+  targetBytes: number;
+}
+
+/**
+ * The CPU-heavy work the pool runs: scanning a file for cut points (planning), sharding a split, or
+ * analysing one (security, date) partition.
+ */
+export type ThreadTask = { type: 'cuts'; task: CutsTask } | { type: 'shard'; task: ShardTask } | { type: 'partition'; task: PartitionTask };
+type OutcomeOf<T extends ThreadTask> = T extends { type: 'cuts' } ? CutPoint[] : T extends { type: 'shard' } ? ShardOutcome : JobManifest;
 
 /** An error raised on a thread, with the kind of the original (InputError, RejectLimit, Error). */
 export class ThreadTaskError extends Error {
@@ -33,7 +45,7 @@ function threadScript(): string | null {
 }
 
 /**
- * Runs shard and partition tasks on worker threads, one per core by default (SWEEPFLOW_THREADS), so the
+ * Runs cut-point scans, shard and partition tasks on worker threads, one per core by default (SWEEPFLOW_THREADS), so the
  * work uses every core while the main thread stays free for heartbeats and workflow tasks. From TypeScript
  * sources (tests) the compiled thread script in dist/ is used; `script` is null without it, and callers
  * then run tasks inline.
@@ -97,7 +109,11 @@ export class ThreadPool {
     const w = await this.acquire();
     const id = this.nextId++;
     return new Promise<OutcomeOf<T>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (o: unknown) => void, reject, onProgress: onProgress as (p: unknown) => void, worker: w });
+      // Bound to the caller's async context: progress arrives in the thread's message listener, whose
+      // context is that of whichever activity spawned the thread, and activity heartbeats find their
+      // activity through that context.
+      const bound = AsyncResource.bind(onProgress as (p: unknown) => void);
+      this.pending.set(id, { resolve: resolve as (o: unknown) => void, reject, onProgress: bound, worker: w });
       w.postMessage({ id, task });
     });
   }

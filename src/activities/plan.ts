@@ -12,7 +12,7 @@ import { expandInputs, fingerprint } from '../io/inventory';
 import { runPaths } from '../io/paths';
 import { readParticipants } from '../io/reference';
 import type { PlanResult } from '../workflows/types';
-import { forgetPlan, type Plan, type PlanFile } from './run-context';
+import { forgetPlan, withHeartbeats, type Plan, type PlanFile } from './run-context';
 
 /**
  * Validates the config and every input header, fingerprints the inputs, and packs them into splits.
@@ -76,17 +76,15 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
   // file, ~1 s per GB) run on the thread pool, one file per thread, which is otherwise idle while planning.
   const target = config.processing.splitBytes;
   const pool = sharedThreadPool();
-  const scanned = new Map<number, number>();
-  const beat = setInterval(() => heartbeat({ scannedBytes: [...scanned.values()].reduce((a, b) => a + b, 0) }), 2000);
-  const planned = await Promise.all(files.map(async (f) => {
+  const planned = await withHeartbeats(() => Promise.all(files.map(async (f) => {
     if (f.size <= target || await isGzip(f.path)) return { index: f.index, kind: f.kind, size: f.size, cuts: undefined };
-    const onBytes = (bytes: number): void => void scanned.set(f.index, bytes);
+    const onBytes = (bytes: number): void => heartbeat({ scanning: f.path, bytes });
     const task = { file: f.path, size: f.size, targetBytes: target };
     const cuts = pool.script
       ? await pool.run({ type: 'cuts', task }, (p: { bytes: number }) => onBytes(p.bytes))
       : await findCutPoints(f.path, f.size, target, onBytes);
     return { index: f.index, kind: f.kind, size: f.size, cuts };
-  })).finally(() => clearInterval(beat));
+  })));
   const splits = packSplits(planned, config.processing.splitBytes);
   const plan: Plan = {
     version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings,

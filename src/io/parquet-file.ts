@@ -148,9 +148,10 @@ function writeDefinitionLevels(out: Bytes, values: readonly unknown[]): void {
 function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: number): void {
   out.byte(bitWidth);
   const valueBytes = (bitWidth + 7) >> 3;
-  const runAt = (i: number): number => {
+  /** Length of the run of equal indexes at i, counted up to `cap`. */
+  const runAt = (i: number, cap = count): number => {
     let j = i + 1;
-    while (j < count && idx[j] === idx[i]) j++;
+    while (j < count && j - i < cap && idx[j] === idx[i]) j++;
     return j - i;
   };
   let i = 0;
@@ -168,7 +169,7 @@ function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: numb
     do {
       groups++;
       i += 8;
-    } while (i < count && groups < 63 && runAt(i) < 8);
+    } while (i < count && groups < 63 && runAt(i, 8) < 8); // only whether a run of 8 starts: not its length
     out.varint(groups * 2 + 1);
     out.room(groups * bitWidth);
     let acc = 0, bits = 0;

@@ -2,14 +2,15 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { CsvBytes } from './csv-writer';
-import { parquetFile } from './parquet-file';
+import { parquetFile, type ParquetColumnType } from './parquet-file';
 
 /**
  * Output tables are written twice: `<name>.csv.gz` for people and scripts, `<name>.parquet` for DuckDB,
  * pandas and Spark (`io/parquet-file.ts`). 64-bit ids and nanosecond times are Parquet INT64, exact, never
  * doubles.
  */
-export type ColumnType = 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
+/** A column's Parquet type; the CSV writes every type as text. */
+export type ColumnType = ParquetColumnType;
 
 export interface ColumnSpec<T> {
   name: string;

@@ -98,7 +98,7 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
     handlers.onRecord(fields, fileLine, raw);
   };
   const raw = (): string => tok.currentRaw();
-  const tok: CsvTokenizer = new CsvTokenizer(onRecord);
+  const tok: CsvTokenizer = new CsvTokenizer(onRecord, { bom: start === 0 });
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
   const onRaw = handlers.onRawRecord?.bind(handlers);
   if (onRaw) tok.onRawRecord = (buf, s, e, line) => headerSeen && onRaw(buf, s, e, line + firstLine - 1);

@@ -1,7 +1,15 @@
 /**
  * A streaming RFC 4180 tokenizer over Buffers: quoted fields with embedded commas, doubled quotes and
- * newlines; LF and CRLF; a UTF-8 BOM at the start. csv-parse is the differential oracle in the tests
- * (it is ~8x slower on this workload, see README "Performance").
+ * newlines; LF and CRLF (any run of CRs before the LF); a UTF-8 BOM at the start. csv-parse is the
+ * differential oracle in the tests (it is ~8x slower on this workload, see README "Performance").
+ *
+ * Framing rule (docs/TRUST.md): a record ends at the first LF outside quotes, but one damaged record may not
+ * swallow the file. A record may span at most MAX_RECORD_LINES physical lines and MAX_RECORD_BYTES bytes, and
+ * must close its quotes before the input ends. A record that breaks one of these is rejected (`onMalformed`):
+ * when it spans several lines only its first physical line is rejected and reading resumes at the next line
+ * start; a single over-long line is rejected whole. The rule looks only at the bytes from the record's
+ * start, so a byte range starting at a record start frames exactly as the whole file does (cut points
+ * depend on it: `io/cut-points.ts` runs this same framing).
  *
  * Records are delivered through a callback with their 1-based starting line number; while the callback
  * runs, `currentRaw()` returns the record's raw text (for rejects files). Blank lines are skipped.
@@ -11,6 +19,19 @@ import { giveBuffer, takeBuffer } from './buffer-shelf';
 
 const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
 
+/** Physical lines one record may span (a quoted field holding up to MAX_RECORD_LINES - 1 newlines). */
+export const MAX_RECORD_LINES = 10;
+/** Bytes one record may hold (DuckDB's reader stops at 2 MB by default; csv-parse has no limit). */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * The reject reason of a quoted field not closed within MAX_RECORD_LINES lines or before the input ends: one
+ * text for both, since a byte range ending at a cut sees the end where the whole file sees more lines.
+ */
+export const UNTERMINATED = `quoted field not closed within ${MAX_RECORD_LINES} lines (a stray quote?): ` +
+  'its first line is rejected and reading resumes at the next line';
+/** Bytes of an over-long record kept as its raw text in the rejects file. */
+const RAW_KEPT = 4096;
+
 export type RecordHandler = (fields: string[], line: number) => void;
 
 export class CsvSyntaxError extends Error {
@@ -18,6 +39,13 @@ export class CsvSyntaxError extends Error {
     super(message);
     this.name = 'CsvSyntaxError';
   }
+}
+
+export interface TokenizerOptions {
+  /** Strip a UTF-8 BOM at the start (false for a byte range that starts past the file's start). @default true */
+  bom?: boolean;
+  /** Find record boundaries only (`onRecordEnd`); deliver no record. @default false */
+  frameOnly?: boolean;
 }
 
 export class CsvTokenizer {
@@ -29,7 +57,13 @@ export class CsvTokenizer {
    */
   private joined: Buffer = Buffer.alloc(0);
   private nextLine = 1;
-  private atStart = true;
+  private atStart: boolean;
+  private readonly frameOnly: boolean;
+  /** Discarding the rest of an over-long line, up to its LF. */
+  private skipping = false;
+  /** Bytes pushed before the current chunk, and the absolute offset of the buffer being scanned. */
+  private pushed = 0;
+  private bufBase = 0;
   private rawBuf: Buffer = Buffer.alloc(0);
   private rawStart = 0;
   private rawEnd = 0;
@@ -40,8 +74,13 @@ export class CsvTokenizer {
    * no fields are built. Lets a hot path route rows without creating strings.
    */
   onRawRecord: ((buf: Buffer, start: number, end: number, line: number) => boolean) | null = null;
+  /** Called after each record (kept, blank or rejected) with the absolute offset and line number of the next. */
+  onRecordEnd: ((nextStart: number, nextLine: number) => void) | null = null;
 
-  constructor(private readonly onRecord: RecordHandler) {}
+  constructor(private readonly onRecord: RecordHandler, opts: TokenizerOptions = {}) {
+    this.atStart = opts.bom ?? true;
+    this.frameOnly = opts.frameOnly ?? false;
+  }
 
   /** Raw text of the record being delivered (without its line ending). */
   currentRaw(): string {
@@ -55,8 +94,10 @@ export class CsvTokenizer {
 
   push(chunk: Buffer): void {
     let buf = chunk;
+    this.bufBase = this.pushed;
     if (this.carry) {
       const c = this.carry.length, need = c + chunk.length;
+      this.bufBase -= c;
       if (this.joined.length < need) {
         const grown = takeBuffer(Math.max(need, 2 * this.joined.length));
         this.carry.copy(grown, 0);
@@ -69,6 +110,7 @@ export class CsvTokenizer {
       buf = this.joined.subarray(0, need);
       this.carry = null;
     }
+    this.pushed += chunk.length;
     let pos = 0;
     if (this.atStart) {
       if (buf.length < 3 && buf.length > 0 && buf[0] === 0xef) {
@@ -95,13 +137,25 @@ export class CsvTokenizer {
     if (this.carry && this.carry.length > 0) {
       const buf = this.carry;
       this.carry = null;
+      this.bufBase = this.pushed - buf.length;
       this.scan(buf, 0, true);
     }
+  }
+
+  private recordEnd(next: number): void {
+    this.onRecordEnd?.(this.bufBase + next, this.nextLine);
   }
 
   /** Delivers every complete record in buf from pos; returns where the incomplete tail starts. */
   private scan(buf: Buffer, pos: number, final: boolean): number {
     const len = buf.length;
+    if (this.skipping) {
+      const nl = buf.indexOf(LF, pos);
+      if (nl === -1) return len; // still inside the over-long line: nothing worth keeping
+      this.skipping = false;
+      pos = nl + 1;
+      this.recordEnd(pos);
+    }
     // Position of the next quote at or after pos, cached: searching afresh per record would be quadratic
     // in a quote-free buffer. -1 = no quote in the rest of the buffer.
     let nextQuote = buf.indexOf(QUOTE, pos);
@@ -115,16 +169,20 @@ export class CsvTokenizer {
         // one, "" is an escaped quote; a newline ends the record only outside quotes. A stray quote in an
         // unquoted field does not open anything (the record is then reported malformed, not merged with the
         // next lines).
-        let inQuotes = false, fieldStart = true, i = pos;
+        let inQuotes = false, fieldStart = true, i = pos, firstNl = -1;
+        const stop = Math.min(len, pos + MAX_RECORD_BYTES + 1);
         nl = -1;
-        while (i < len) {
+        while (i < stop) {
           const c = buf[i];
           if (inQuotes) {
             if (c === QUOTE) {
               if (i + 1 >= len && !final) return pos; // cannot tell "" from a closing quote yet
               if (buf[i + 1] === QUOTE) { i += 2; continue; }
               inQuotes = false;
-            } else if (c === LF) newlinesInside++;
+            } else if (c === LF) {
+              if (firstNl === -1) firstNl = i;
+              if (++newlinesInside >= MAX_RECORD_LINES) break;
+            }
             i++;
             continue;
           }
@@ -133,31 +191,59 @@ export class CsvTokenizer {
           fieldStart = c === COMMA;
           i++;
         }
-        if (nl === -1 && !final) return pos;
-        if (nl === -1 && inQuotes) {
-          this.deliverMalformed(buf, pos, len, 'unterminated quoted field at end of input');
-          this.nextLine += newlinesInside + 1;
-          return len;
+        const overLines = newlinesInside >= MAX_RECORD_LINES, overBytes = i - pos > MAX_RECORD_BYTES;
+        if (nl === -1 && (overLines || overBytes || inQuotes)) {
+          if (!overLines && !overBytes && !final) return pos;
+          // Over a bound, or the input ends inside quotes: reject the first line, resume after it.
+          const reason = overBytes && !overLines ? `record longer than ${MAX_RECORD_BYTES} bytes` : UNTERMINATED;
+          pos = this.rejectFirstLine(buf, pos, firstNl, len, reason);
+          if (pos < 0) return len;
+          continue;
         }
+        if (nl === -1 && !final) return pos;
       } else if (nl === -1 && !final) {
-        return pos;
+        if (len - pos <= MAX_RECORD_BYTES) return pos;
+        this.rejectFirstLine(buf, pos, -1, len, `record longer than ${MAX_RECORD_BYTES} bytes`);
+        return len;
       }
       const recEnd = nl === -1 ? len : nl;
+      if (recEnd - pos > MAX_RECORD_BYTES) {
+        pos = this.rejectFirstLine(buf, pos, nl === -1 ? -1 : recEnd, len, `record longer than ${MAX_RECORD_BYTES} bytes`);
+        if (pos < 0) return len;
+        continue;
+      }
       let contentEnd = recEnd;
-      if (contentEnd > pos && buf[contentEnd - 1] === CR) contentEnd--;
+      while (contentEnd > pos && buf[contentEnd - 1] === CR) contentEnd--;
       const line = this.nextLine;
       this.nextLine += 1 + newlinesInside;
-      if (contentEnd > pos) this.deliver(buf, pos, contentEnd, line, q !== -1 && q < contentEnd);
+      if (contentEnd > pos && !this.frameOnly) this.deliver(buf, pos, contentEnd, line, q !== -1 && q < contentEnd);
       pos = recEnd + 1;
+      this.recordEnd(pos);
     }
     return pos;
   }
 
-  private deliverMalformed(buf: Buffer, start: number, end: number, reason: string): void {
+  /**
+   * Rejects the physical line starting at `start` (ending at `lineEnd`, its LF; -1 = not in the buffer) and
+   * returns where reading resumes, or -1 when the rest of the line is still to come (skipped as it arrives).
+   */
+  private rejectFirstLine(buf: Buffer, start: number, lineEnd: number, len: number, reason: string): number {
+    const end = lineEnd === -1 ? len : lineEnd;
+    this.deliverMalformed(buf, start, Math.min(end, start + RAW_KEPT), reason, end - start > RAW_KEPT ? end - start : 0);
+    this.nextLine++;
+    if (lineEnd === -1) {
+      this.skipping = true;
+      return -1;
+    }
+    this.recordEnd(lineEnd + 1);
+    return lineEnd + 1;
+  }
+
+  private deliverMalformed(buf: Buffer, start: number, end: number, reason: string, fullBytes = 0): void {
+    if (this.frameOnly) return;
     let e = end;
-    if (e > start && buf[e - 1] === LF) e--;
-    if (e > start && buf[e - 1] === CR) e--;
-    const raw = buf.toString('utf8', start, e);
+    while (e > start && buf[e - 1] === CR) e--;
+    const raw = buf.toString('utf8', start, e) + (fullBytes > 0 ? `...(${fullBytes} bytes, cut to ${RAW_KEPT})` : '');
     if (this.onMalformed) this.onMalformed(this.nextLine, raw, reason);
     else throw new CsvSyntaxError(this.nextLine, `line ${this.nextLine}: ${reason}`);
   }

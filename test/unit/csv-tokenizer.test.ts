@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CsvSyntaxError, CsvTokenizer } from '../../src/io/csv-tokenizer';
+import { CsvSyntaxError, CsvTokenizer, UNTERMINATED } from '../../src/io/csv-tokenizer';
 
 interface Rec { fields: string[]; line: number; raw: string }
 
@@ -52,7 +52,7 @@ describe('CSV tokenizer', () => {
     expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['2', 'ok']]);
     expect(malformed).toEqual([
       { line: 2, reason: 'quote inside unquoted field 2' },
-      { line: 4, reason: 'unterminated quoted field at end of input' },
+      { line: 4, reason: UNTERMINATED },
     ]);
   });
 

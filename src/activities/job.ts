@@ -1,28 +1,18 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import { analysePartition, type JobInputs, type PartitionProgress, type PartitionTask } from '../jobs/analyse-partition';
-import { readManifest, type JobManifest } from '../jobs/manifest';
+import { analysePartition, type PartitionProgress, type PartitionTask } from '../jobs/analyse-partition';
+import { outputsProblem, readManifest, type JobManifest } from '../jobs/manifest';
+import { jobFingerprint } from '../jobs/fingerprint';
 import { jobOutputDir } from '../io/paths';
 import { sharedThreadPool, ThreadTaskError } from '../threads/pool';
 import type { JobRef, JobResult } from '../workflows/types';
 import { readSecurityIndex } from './discover';
-import { loadPlan, withHeartbeats, type Plan } from './run-context';
-
-/** Identity of what a job computes from: its shard contents and every setting that changes its figures. */
-export function jobFingerprint(inputs: JobInputs, plan: Plan): string {
-  const c = plan.config;
-  return createHash('sha1').update(JSON.stringify({
-    shards: [inputs.orders.sha1, inputs.trades.sha1, inputs.nbbo.sha1],
-    counts: [inputs.orders, inputs.trades, inputs.nbbo].map((k) => [k.read, k.kept, k.filtered, k.rejected]),
-    filters: c.filters, thresholds: c.thresholds, version: 1,
-  })).digest('hex');
-}
+import { loadPlan, withHeartbeats } from './run-context';
 
 const resultOf = (m: JobManifest, status: 'done' | 'skipped'): JobResult =>
   ({ security: m.security, date: m.date, status, orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read });
 
 /**
- * One (security, date) job: skipped when its manifest matches its inputs' fingerprint; failed at once
+ * One (security, date) job: skipped when its manifest matches its inputs' fingerprint and its outputs are intact; failed at once
  * (non-retryable) when its reject share is over the limit; otherwise analysed on a worker thread
  * (jobs/analyse-partition: ingest -> classify -> simulate -> aggregate -> manifest), with heartbeats that
  * carry the phase and the events read.
@@ -31,10 +21,13 @@ export async function analyseJob(job: JobRef): Promise<JobResult> {
   const { plan, paths } = await loadPlan(job.run);
   const inputs = (await readSecurityIndex(paths.work, job.security)).dates[job.date];
   if (!inputs) throw ApplicationFailure.nonRetryable(`job ${job.security}/${job.date} is not in the job index`, 'JobMissing');
-  const fingerprint = jobFingerprint(inputs, plan);
+  const fingerprint = jobFingerprint(inputs, plan.config);
   const outDir = jobOutputDir(paths, job.security, job.date);
+  // Skipped only when the manifest matches the inputs and every output it lists is there as committed.
   const committed = await readManifest(outDir);
-  if (committed && committed.fingerprint === fingerprint) return resultOf(committed, 'skipped');
+  if (committed && committed.fingerprint === fingerprint && (await outputsProblem(outDir, committed)) === null) {
+    return resultOf(committed, 'skipped');
+  }
 
   const read = inputs.orders.read + inputs.trades.read + inputs.nbbo.read;
   const rejected = inputs.orders.rejected + inputs.trades.rejected + inputs.nbbo.rejected;

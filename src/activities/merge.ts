@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { detectHost } from '../config/host-profile';
@@ -28,9 +28,10 @@ const PARTICIPANT_COLUMNS = (names: Record<string, { name: string; type: string 
 import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { cell, csvLine } from '../io/csv-writer';
 import { jobOutputDir } from '../io/paths';
-import type { Reconciliation, RunRef } from '../workflows/types';
+import type { Reconciliation, RunRef, RunResult } from '../workflows/types';
 import { readSecurityIndex } from './discover';
-import type { JobManifest } from '../jobs/manifest';
+import { outputsProblem, readManifest, sha1Of, type JobManifest } from '../jobs/manifest';
+import { jobFingerprint } from '../jobs/fingerprint';
 import { loadPlan, withHeartbeats } from './run-context';
 import type { SplitManifest } from '../io/shard-split';
 
@@ -38,7 +39,7 @@ export interface MergeInput {
   run: RunRef;
   startedAt: string;
   /** Failed jobs as the workflows saw them (capped); jobs without a manifest are listed as failed too. */
-  failures: { job: string; error: string }[];
+  failures: RunResult['failures'];
   /** Wall time of each stage before the merge (workflow time), in ms. @default {} */
   stageMs?: Record<string, number>;
 }
@@ -58,6 +59,34 @@ const add = (a: Reconciliation, b: Reconciliation): Reconciliation =>
   ({ read: a.read + b.read, kept: a.kept + b.kept, filtered: a.filtered + b.filtered, rejected: a.rejected + b.rejected });
 const zero = (): Reconciliation => ({ read: 0, kept: 0, filtered: 0, rejected: 0 });
 
+interface JobsIndex {
+  securities: { security: string }[];
+  empty: number;
+  emptyJobs: { security: string; date: string }[];
+  /** Kept rows of partitions that are no job, by kind. */
+  outsideJobMatrix: { orders: number; trades: number; nbbo: number };
+  rejectsOutsideJobs: number;
+}
+
+const jobKey = (security: string, date: string): string => JSON.stringify([security, date]);
+
+/**
+ * The committed manifest and partial rollup of a job, or why they cannot be merged: no manifest, one made
+ * from other inputs (a stale output of an earlier run), or outputs missing, resized or changed since.
+ */
+async function committedPartial(dir: string, fingerprint: string): Promise<{ manifest: JobManifest; partialText: string; bytes: number } | string> {
+  const manifest = await readManifest(dir);
+  if (!manifest) return 'no committed output';
+  if (manifest.fingerprint !== fingerprint) return 'its committed output was made from other inputs or settings (stale)';
+  const problem = await outputsProblem(dir, manifest, false);
+  if (problem) return problem;
+  const partial = manifest.files.find((f) => f.name === 'partial.json');
+  const partialText = await readFile(path.join(dir, 'partial.json'), 'utf8').catch(() => null);
+  if (!partial || partialText === null || sha1Of(partialText) !== partial.sha1) return `${path.join(dir, 'partial.json')} changed after it was committed`;
+  const manifestBytes = (await stat(path.join(dir, 'manifest.json'))).size;
+  return { manifest, partialText, bytes: manifestBytes + Buffer.byteLength(partialText) };
+}
+
 /**
  * Merge: combines every committed job's partial rollup (never raw data) into the rollup levels and writes
  * summary.json. Job status comes from disk (a manifest means done), so a re-merge after a partial rerun is
@@ -72,32 +101,36 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const { plan, paths } = await loadPlan(input.run);
   await removeStaleTemps(paths.rollups);
   await removeStaleTemps(paths.out);
-  const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as { securities: { security: string }[]; empty: number; emptyJobs: string[] };
+  const jobsIndex = JSON.parse(await readFile(paths.jobsIndex, 'utf8')) as JobsIndex;
+  // A job's status comes from its workflow first: a job that failed now is failed, whatever an older
+  // manifest on disk says. Keys stay structured (a security may hold '/' or '|').
+  const failedNow = new Map<string, string>();
+  const wholeSecurity = new Map<string, string>();
+  for (const f of input.failures) {
+    if (f.security === undefined) continue;
+    if (f.date === null) wholeSecurity.set(f.security, f.error);
+    else if (f.date !== undefined) failedNow.set(jobKey(f.security, f.date), f.error);
+  }
   const rollup = emptyRollup();
   let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
-  const missing: string[] = [];
+  const failed: { security: string; date: string; error: string }[] = [];
   const jobRows: string[][] = [];
   for (const { security } of jobsIndex.securities) {
     const idx = await readSecurityIndex(paths.work, security);
     for (const date of Object.keys(idx.dates)) {
       jobs++;
-      const dir = jobOutputDir(paths, security, date);
-      let manifest: JobManifest;
-      let partialText: string;
-      try {
-        const manifestText = await readFile(path.join(dir, 'manifest.json'));
-        manifest = JSON.parse(manifestText.toString('utf8')) as JobManifest;
-        partialText = await readFile(path.join(dir, 'partial.json'), 'utf8');
-        bytesRead += manifestText.length;
-      } catch {
-        missing.push(`${security}/${date}`);
+      const error = failedNow.get(jobKey(security, date)) ?? wholeSecurity.get(security);
+      const found = error === undefined ? await committedPartial(jobOutputDir(paths, security, date), jobFingerprint(idx.dates[date], plan.config)) : null;
+      if (error !== undefined || typeof found === 'string') {
+        failed.push({ security, date, error: error ?? (found as string) });
         continue;
       }
+      const { manifest, partialText, bytes } = found!;
+      bytesRead += bytes;
       // A manifest older than this run: the job was skipped (its inputs had not changed).
       const skipped = manifest.committedAt < input.startedAt;
       if (skipped) reused++;
       jobRows.push([security, date, skipped ? 'skipped' : 'done', String(manifest.orders), '']);
-      bytesRead += Buffer.byteLength(partialText);
       mergeRollupInto(rollup, rollupFromJson(JSON.parse(partialText)));
       done++;
       orders += manifest.orders;
@@ -131,19 +164,15 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
     warnings.push(...(m.warnings ?? []));
   }
   const rejectsFiles = await readdir(paths.rejects).catch(() => [] as string[]);
-  const known = new Set(input.failures.map((f) => f.job));
-  const failures = [...input.failures, ...missing.filter((j) => !known.has(j)).map((job) => ({ job, error: 'no committed output' }))];
+  const listed = new Set(failed.map((f) => jobKey(f.security, f.date)));
+  // Failures the workflows saw beyond the job matrix on disk (a security that could not run at all).
+  const failures = [...failed.map((f) => ({ job: `${f.security}/${f.date}`, security: f.security, date: f.date, error: f.error })),
+    ...input.failures.filter((f) => f.security === undefined || f.date === null || !listed.has(jobKey(f.security, f.date ?? '')))
+      .filter((f) => f.date !== null || !jobsIndex.securities.some((s) => s.security === f.security))];
   const reconciliation = Object.values(byKind).reduce(add, zero());
-  const errorOf = new Map(failures.map((f) => [f.job, f.error]));
-  for (const job of missing) {
-    const [security, date] = job.split('/');
-    jobRows.push([security, date, 'failed', '0', errorOf.get(job) ?? 'no committed output']);
-  }
-  for (const job of jobsIndex.emptyJobs ?? []) {
-    const [security, date] = job.split('/');
-    jobRows.push([security, date, 'empty', '0', '']);
-  }
-  jobRows.sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
+  for (const f of failed) jobRows.push([f.security, f.date, 'failed', '0', f.error]);
+  for (const j of jobsIndex.emptyJobs ?? []) jobRows.push([j.security, j.date, 'empty', '0', '']);
+  jobRows.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
@@ -153,7 +182,8 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
     warnings,
     jobs: { total: jobs, done: done - reused, skipped: reused, failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
     orders,
-    reconciliation: { total: reconciliation, byKind },
+    // Every kept row is in one job's inputs or in outsideJobMatrix; rejects no job answers for are counted apart.
+    reconciliation: { total: reconciliation, byKind, outsideJobMatrix: jobsIndex.outsideJobMatrix, rejectsOutsideJobs: jobsIndex.rejectsOutsideJobs },
     dataQuality: { filledQtyMismatch: mismatch },
     rollups: files,
     // What the merge read of the jobs: their manifests and partial aggregates, never per-order data.

@@ -15,7 +15,7 @@ import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
 import { createSchedule, parseInterval, scheduleId } from './schedule';
 import { statusText } from './status';
-import { runPipeline } from './run';
+import { RunFailedError, runPipeline } from './run';
 
 const program = new Command('sweepflow')
   .description('ASX Centre Point order analytics, as a durable pipeline on Temporal')
@@ -25,6 +25,10 @@ function fail(e: unknown): never {
   if (e instanceof ConfigError) {
     process.stderr.write(e.message + '\n');
     process.exit(2);
+  }
+  if (e instanceof RunFailedError) {
+    process.stderr.write(`sweepflow: ${e.message}\n`);
+    process.exit(e.exitCode);
   }
   process.stderr.write(`sweepflow: ${(e as Error).message}\n`);
   process.exit(1);

@@ -1,6 +1,8 @@
 import path from 'node:path';
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
+import { parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
 import { createSweepflowWorker } from '../worker/worker';
 import { progressQuery, RunNameKey, runWorkflowId, TASK_QUEUE } from '../workflows/shared';
@@ -15,6 +17,33 @@ export interface RunOptions {
   inProcessWorker?: boolean;
   /** Progress lines on stderr. @default true */
   progress?: boolean;
+}
+
+/**
+ * Failure types a person fixes in the config or in the input (a missing column, a corrupt or non-UTF-8
+ * file, too many rejects, a name already running another config): the CLI exits 2 for them, 1 for the rest.
+ */
+export const INPUT_FAILURE_TYPES: ReadonlySet<string> = new Set(['ConfigError', 'InputError', 'RejectLimit', 'ConfigMismatch']);
+
+/** A run that ended without a result: the message is the root cause, not a wrapper's. */
+export class RunFailedError extends Error {
+  constructor(message: string, readonly exitCode: 1 | 2) {
+    super(message);
+    this.name = 'RunFailedError';
+  }
+}
+
+/**
+ * The deepest message of a failure chain (workflow -> activity -> application failure) and the type of
+ * the deepest application failure: what went wrong, where a person can act on it.
+ */
+export function rootCause(e: unknown): { message: string; type: string | null } {
+  let message = e instanceof Error ? e.message : String(e), type: string | null = null;
+  for (let cur: unknown = e, depth = 0; cur instanceof Error && depth < 10; cur = cur.cause, depth++) {
+    if (cur.message) message = cur.message;
+    if (cur instanceof ApplicationFailure && cur.type) type = cur.type;
+  }
+  return { message, type };
 }
 
 export interface RunOutcome {
@@ -43,6 +72,26 @@ export function progressLine(p: Progress, finishedFromVisibility = 0): string {
   return `[${p.stage}] splits ${p.splits.done}/${p.splits.total}  jobs ${finished}/${j.total} finished` +
     `  securities ${p.securities.done}/${p.securities.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})` +
     `  rows ${p.rowsRead.toLocaleString('en')}  ${(p.bytes / 1e6).toFixed(1)} MB${eta}`;
+}
+
+/** Whether a running execution's input is this config (both in their effective form, defaults filled in). */
+function sameConfig(running: unknown, input: RunConfig): boolean {
+  try {
+    return JSON.stringify(parseConfig(running, 'running input', {})) === JSON.stringify(parseConfig(input, 'input', {}));
+  } catch {
+    return false;
+  }
+}
+
+/** The config input of a running execution (its first event), or null when it cannot be read. */
+async function runningInput(handle: ReturnType<Client['workflow']['getHandle']>): Promise<unknown> {
+  try {
+    const history = await handle.fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    return payload ? defaultPayloadConverter.fromPayload(payload) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -76,8 +125,13 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
       });
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-      process.stderr.write(`run ${config.name} is already in progress (${workflowId}); following it\n`);
       handle = client.workflow.getHandle(workflowId);
+      const running = await runningInput(handle);
+      if (running !== null && !sameConfig(running, input)) {
+        throw new RunFailedError(`run ${config.name} is already running (${workflowId}) with a different config; ` +
+          `wait for it to finish, cancel it (sweepflow cancel ${config.name}) or give this run another name`, 2);
+      }
+      process.stderr.write(`run ${config.name} is already in progress (${workflowId}) with this config; following it\n`);
     }
     let timer: NodeJS.Timeout | null = null;
     if (opts.progress ?? true) {
@@ -96,8 +150,8 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
       return { result, uiUrl: server?.uiUrl ?? null, workflowId };
     } catch (e) {
       if (e instanceof WorkflowFailedError) {
-        const cause = e.cause as Error | undefined;
-        throw new Error(`run ${config.name} failed: ${cause?.message ?? e.message}`);
+        const { message, type } = rootCause(e);
+        throw new RunFailedError(`run ${config.name} failed: ${message}`, type !== null && INPUT_FAILURE_TYPES.has(type) ? 2 : 1);
       }
       throw e;
     } finally {

@@ -11,13 +11,22 @@ const pathList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
 
 const columnMap = z.record(z.string(), z.string().min(1));
 
-const timeOfDay = z.string().regex(/^\d{1,2}:\d{2}(:\d{2})?$/, 'expected HH:MM or HH:MM:SS (Sydney local time)');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const slots = z.union([z.literal('auto'), z.number().int().positive()]);
+/** A Sydney local time of day: hours 0-23 (24:00 only as the end of a window), minutes and seconds 0-59. */
+const timeOfDay = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$|^24:00(:00)?$/,
+  'expected HH:MM or HH:MM:SS, hours 00-23 (24:00 ends a day), minutes and seconds 00-59 (Sydney local time)');
+const secondsOfDay = (t: string): number => t.split(':').reduce((s, p, i) => s + Number(p) * [3600, 60, 1][i], 0);
+/** A real calendar date (2024-02-31 is not one). */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => { const t = new Date(`${d}T00:00:00Z`); return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d; },
+    'not a calendar date');
+/** A positive integer up to `max`: every number the server receives must fit its int32 fields. */
+const count = (max: number) => z.number().int().positive().max(max);
+const seconds = (max: number) => z.number().positive().max(max);
+const slots = z.union([z.literal('auto'), count(10_000)]);
 
 export const configSchema = z.strictObject({
   /** Run name: the workflow id is `sweepflow-<name>`; output goes to `<output.dir>/<name>`. */
-  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+  name: z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit (it names folders)'),
   /** Folder that relative input and output paths resolve against. @default the worker's working directory */
   baseDir: z.string().optional(),
   inputs: z.strictObject({
@@ -45,21 +54,24 @@ export const configSchema = z.strictObject({
   }).default({ securities: 'auto', dates: 'auto' }),
   filters: z.strictObject({
     /** Bits of exchangeordertype that make a Centre Point order. @default 6464 (64|256|2048|4096) */
-    centrePointMask: z.number().int().positive().default(6464),
+    centrePointMask: count(2 ** 31 - 1).default(6464),
     /** Bits that make a sweep. @default 2048 */
-    sweepMask: z.number().int().positive().default(2048),
+    sweepMask: count(2 ** 31 - 1).default(2048),
     /** Keep only these participant ids. @default null (all) */
     participants: z.array(z.string().min(1)).min(1).nullable().default(null),
     /** Keep orders arriving in [start, end) Sydney local time. @default null (all day) */
-    tradingHours: z.strictObject({ start: timeOfDay, end: timeOfDay }).nullable().default(null),
+    tradingHours: z.strictObject({ start: timeOfDay, end: timeOfDay })
+      .refine((w) => secondsOfDay(w.start) < secondsOfDay(w.end), { message: 'end must be after start (an inverted or empty window would filter every order)', path: ['end'] })
+      .refine((w) => w.start.slice(0, 2) !== '24', { message: '24:00 can only end a window', path: ['start'] })
+      .nullable().default(null),
   }).default({ centrePointMask: 6464, sweepMask: 2048, participants: null, tradingHours: null }),
   thresholds: z.strictObject({
     /** Fill ratio counted as a full fill for the sweep scenarios. @default 0.99 */
     fullFillRatio: z.number().min(0).max(1).default(0.99),
     /** Duration under which a full fill is immediate (s). @default 1.0 */
-    immediateSeconds: z.number().nonnegative().default(1.0),
+    immediateSeconds: z.number().nonnegative().max(86_400).default(1.0),
     /** Right-closed size bucket edges on final quantity. @default [1000, 5000, 10000, 50000] */
-    sizeEdges: z.array(z.number().int().positive()).default([1000, 5000, 10000, 50000])
+    sizeEdges: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(100).default([1000, 5000, 10000, 50000])
       .refine((e) => e.every((v, i) => i === 0 || v > e[i - 1]), 'edges must be strictly increasing'),
     /** Largest share of rejected rows a file or job may have before it fails. @default 0.01 */
     maxRejectShare: z.number().min(0).max(1).default(0.01),
@@ -76,9 +88,9 @@ export const configSchema = z.strictObject({
     /** Concurrent activities per worker. @default "auto" (from the preset) */
     activitySlots: slots.default('auto'),
     /** Rows a shard thread buffers before flushing its shards (~256 bytes each): bounds ingest memory. @default "auto" (from the preset) */
-    chunkRows: slots.default('auto'),
+    chunkRows: z.union([z.literal('auto'), count(10_000_000)]).default('auto'),
     /** Target bytes per ingest split: large files are cut, small files packed. @default 268435456 (256 MiB) */
-    splitBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    splitBytes: z.number().int().min(64 * 1024).max(2 ** 40).default(256 * 1024 * 1024),
     /** Shard activities in flight per run. @default 8 */
     shardConcurrency: z.number().int().positive().max(500).default(8),
     /** Job child workflows in flight per security workflow. @default 20 */
@@ -86,18 +98,18 @@ export const configSchema = z.strictObject({
     /** Security workflows in flight per run. @default 10 */
     securityConcurrency: z.number().int().positive().max(500).default(10),
     /** A long activity silent this long is presumed lost (crashed worker) and retried elsewhere. @default 60 */
-    heartbeatTimeoutSeconds: z.number().positive().default(60),
+    heartbeatTimeoutSeconds: z.number().min(1).max(86_400).default(60),
   }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
     shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60 }),
   retry: z.strictObject({
     /** Attempts per activity before its job is recorded as failed. @default 3 */
-    maximumAttempts: z.number().int().positive().default(3),
+    maximumAttempts: count(100).default(3),
     /** First retry delay (s). @default 1 */
-    initialIntervalSeconds: z.number().positive().default(1),
+    initialIntervalSeconds: seconds(3_600).default(1),
     /** @default 2 */
-    backoffCoefficient: z.number().min(1).default(2),
+    backoffCoefficient: z.number().min(1).max(100).default(2),
     /** Largest retry delay (s). @default 30 */
-    maximumIntervalSeconds: z.number().positive().default(30),
+    maximumIntervalSeconds: seconds(86_400).default(30),
   }).default({ maximumAttempts: 3, initialIntervalSeconds: 1, backoffCoefficient: 2, maximumIntervalSeconds: 30 }),
 });
 

@@ -27,10 +27,25 @@ export function isUint64(s: string): boolean {
   return isUnsignedInt(s) && (s.length < 20 || BigInt(s) <= 18446744073709551615n);
 }
 
-/** Trims only when needed (feeds that pad fields with spaces). */
+/** Trims only when needed (feeds that pad fields with spaces or tabs, at either end). */
 export function clean(s: string | undefined): string {
   if (s === undefined) return '';
   const n = s.length;
   if (n === 0) return s;
-  return s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32 || s.charCodeAt(n - 1) === 9 ? s.trim() : s;
+  const a = s.charCodeAt(0), z = s.charCodeAt(n - 1);
+  return a === 32 || a === 9 || z === 32 || z === 9 ? s.trim() : s;
+}
+
+/**
+ * Why a text field cannot be kept as a key (security code, participant), or null: a control character
+ * would make a phantom security that prints like another, and U+FFFD means the bytes were not UTF-8, where
+ * two different byte strings would decode to the same code and merge.
+ */
+export function keyTextProblem(field: string, v: string, controls = true): string | null {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0xfffd) return `${field} is not valid UTF-8`;
+    if (controls && (c < 32 || c === 127)) return `${field} contains a control character (U+${c.toString(16).padStart(4, '0').toUpperCase()})`;
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import { isCentrePoint, type OrderTypeMasks } from './order-type';
 import { sydneyDateOfMillis } from './sydney-time';
-import { clean, isSafeCount, isSignedInt, isUint64 } from './field-text';
+import { clean, isSafeCount, isSignedInt, isUint64, keyTextProblem } from './field-text';
 
 /** CSV text of a free-text field (validated numbers never need quoting). */
 function text(v: string): string {
@@ -20,6 +20,9 @@ export type RowOutcome =
   | { kind: 'keep'; security: string; date: string; line: string }
   | { kind: 'filter'; security: string; date: string }
   | { kind: 'reject'; reason: string; security?: string; date?: string };
+
+/** The largest price x quantity of one trade (so that an order's notional, a sum of them, fits 64 bits). */
+export const MAX_TRADE_NOTIONAL = Number.MAX_SAFE_INTEGER;
 
 /** Column positions of one file's logical fields (-1 = absent). */
 export type Cols = Record<string, number>;
@@ -60,6 +63,8 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   const security = get(fields, c.security_code);
   const ts = get(fields, c.timestamp);
   if (security === '') return { kind: 'reject', reason: 'security_code is empty' };
+  const badSecurity = keyTextProblem('security_code', security);
+  if (badSecurity) return { kind: 'reject', reason: badSecurity };
   if (!isUint64(ts)) return { kind: 'reject', reason: `timestamp is not an unsigned 64-bit integer: '${ts}'`, security };
   const date = sydneyDateOfNanosText(ts);
   const where = { security, date };
@@ -69,7 +74,7 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   if (!sideOk(side)) return { kind: 'reject', reason: `unknown side '${side}' (expected 1 = buy or 2 = sell)`, ...where };
   const type = get(fields, c.exchangeordertype);
   if (!isSafeCount(type)) return { kind: 'reject', reason: `exchangeordertype is not a non-negative integer: '${type}'`, ...where };
-  if (!isCentrePoint(Number(type), masks)) return { kind: 'filter', ...where };
+  // Every field is checked before the Centre Point filter: a lit row with garbage is a reject, not "filtered".
   for (const f of ['price', 'quantity', 'leavesquantity', 'totalmatchedquantity'] as const) {
     const v = get(fields, c[f]);
     if (!isSafeCount(v)) return { kind: 'reject', reason: `${f} is not a non-negative integer: '${v}'`, ...where };
@@ -79,10 +84,14 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   const nb = get(fields, c.national_bid), no = get(fields, c.national_offer);
   if (!quoteOk(nb)) return { kind: 'reject', reason: `national_bid is not an integer: '${nb}'`, ...where };
   if (!quoteOk(no)) return { kind: 'reject', reason: `national_offer is not an integer: '${no}'`, ...where };
+  const participant = get(fields, c.participantid);
+  const badParticipant = keyTextProblem('participantid', participant, false);
+  if (badParticipant) return { kind: 'reject', reason: badParticipant, ...where };
+  if (!isCentrePoint(Number(type), masks)) return { kind: 'filter', ...where };
   return {
     kind: 'keep', ...where,
     line: `${orderId},${ts},${seq},${fileOrder},${text(security)},${side},${get(fields, c.price)},${get(fields, c.quantity)},` +
-      `${get(fields, c.leavesquantity)},${get(fields, c.totalmatchedquantity)},${type},${text(get(fields, c.participantid))},${nb},${no},` +
+      `${get(fields, c.leavesquantity)},${get(fields, c.totalmatchedquantity)},${type},${text(participant)},${nb},${no},` +
       `${c.timevalidity < 0 ? '' : text(get(fields, c.timevalidity) || 'null')}\n`,
   };
 }
@@ -93,6 +102,8 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   const security = get(fields, c.securitycode);
   const ts = get(fields, c.tradetime);
   if (security === '') return { kind: 'reject', reason: 'securitycode is empty' };
+  const badSecurity = keyTextProblem('securitycode', security);
+  if (badSecurity) return { kind: 'reject', reason: badSecurity };
   if (!isUint64(ts)) return { kind: 'reject', reason: `tradetime is not an unsigned 64-bit integer: '${ts}'`, security };
   const date = sydneyDateOfNanosText(ts);
   const where = { security, date };
@@ -103,6 +114,10 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   const price = get(fields, c.tradeprice), qty = get(fields, c.quantity);
   if (!isSafeCount(price)) return { kind: 'reject', reason: `tradeprice is not a non-negative integer: '${price}'`, ...where };
   if (!isSafeCount(qty)) return { kind: 'reject', reason: `quantity is not a non-negative integer: '${qty}'`, ...where };
+  // An order's notional is the exact sum of its trades' price x quantity, kept as an unsigned 64-bit value.
+  if (Number(price) * Number(qty) > MAX_TRADE_NOTIONAL) {
+    return { kind: 'reject', reason: `tradeprice x quantity (${price} x ${qty}) is above 2^53: no output holds the notional of such trades exactly`, ...where };
+  }
   const mg = get(fields, c.matchgroupid);
   if (mg !== '' && !isUint64(mg)) return { kind: 'reject', reason: `matchgroupid is not an unsigned 64-bit integer: '${mg}'`, ...where };
   return { kind: 'keep', ...where, line: `${orderId},${ts},${text(security)},${price},${qty},${side},${mg}\n` };
@@ -114,6 +129,8 @@ export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
   const security = get(fields, c.orderbookid);
   const ts = get(fields, c.timestamp);
   if (security === '') return { kind: 'reject', reason: 'orderbookid is empty' };
+  const badSecurity = keyTextProblem('orderbookid', security);
+  if (badSecurity) return { kind: 'reject', reason: badSecurity };
   if (!isUint64(ts)) return { kind: 'reject', reason: `timestamp is not an unsigned 64-bit integer: '${ts}'`, security };
   const date = sydneyDateOfNanosText(ts);
   const bid = get(fields, c.bidprice), offer = get(fields, c.offerprice);

@@ -5,6 +5,9 @@ import { sydneyOffsetMs } from '../domain/sydney-time';
 import { generateDay, type Counters, type GenEvent, type GenTrade, type JobTruth } from './model';
 import { Random } from './random';
 
+/** Seeds map to this many id bands (larger seeds reuse them; their data differs all the same). */
+export const SEED_BANDS = 100_000;
+
 export interface GenerateOptions {
   /** Number of securities. @default 3 */
   securities: number;
@@ -106,7 +109,9 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
   const securities = Array.from({ length: opts.securities }, (_, i) => String(110621 + i * 1013));
   const dates = tradingDates(opts.startDate ?? '2024-09-30', opts.dates);
   const participants = Array.from({ length: 12 }, (_, i) => String(1000 + i * 7));
-  const counters: Counters = { orderId: 7904794000000000000n + BigInt(opts.seed) * 1_000_000_000_000n, seq: 6_000_000_000_000_000_000n, matchGroup: 7_200_000_000_000_000_000n };
+  // Ids stay in the feed's range, below 2^63 whatever the seed: a band of 10^17 per seed class, and the other
+  // side of a match 10^18 above (7.9e18 + 1e17 + 1e18 < 9.22e18).
+  const counters: Counters = { orderId: 7904794000000000000n + BigInt(opts.seed % SEED_BANDS) * 1_000_000_000_000n, seq: 6_000_000_000_000_000_000n, matchGroup: 7_200_000_000_000_000_000n };
   const truth: Truth = { seed: opts.seed, securities, dates, jobs: {}, totals: { orderRows: 0, tradeRows: 0, quoteRows: 0, centrePointOrders: 0 } };
   mkdirSync(opts.out, { recursive: true });
 

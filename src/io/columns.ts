@@ -33,19 +33,27 @@ export function bindColumns(
   kind: InputKind, header: readonly string[], mapping: Record<string, string>, file: string,
 ): ColumnIndex {
   const spec = FIELDS[kind];
-  const pos = new Map<string, number>();
+  const pos = new Map<string, number[]>();
   header.forEach((h, i) => {
-    if (!pos.has(h)) pos.set(h, i);
+    const at = pos.get(h);
+    if (at) at.push(i);
+    else pos.set(h, [i]);
   });
   const index: ColumnIndex = {};
   const missing: string[] = [];
+  const twice: string[] = [];
   for (const field of [...spec.required, ...spec.optional]) {
     const raw = (mapping[field] ?? field).trim().toLowerCase();
-    const i = pos.get(raw);
+    const at = pos.get(raw);
+    if (at && at.length > 1) twice.push(`'${raw}' (columns ${at.map((i) => i + 1).join(' and ')})`);
+    const i = at?.[0];
     index[field] = i ?? -1;
     if (i === undefined && (spec.required as readonly string[]).includes(field)) {
       missing.push(`'${field}' (looked for header '${mapping[field] ?? field}')`);
     }
+  }
+  if (twice.length > 0) {
+    throw new InputError(file, `${kind} file has the header ${twice.join(', ')} more than once: which column holds the field is ambiguous`);
   }
   if (missing.length > 0) {
     throw new InputError(file, `${kind} file is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);

@@ -48,6 +48,22 @@ export interface ReadHandlers {
   onRawRecord?(buf: Buffer, start: number, end: number, line: number): boolean;
 }
 
+/**
+ * Why the start of a file is not UTF-8 text, or null. Checked on the header's bytes, so a UTF-16 export is
+ * named as such instead of every column being reported missing.
+ */
+export function encodingProblem(head: Buffer): string | null {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    return `is UTF-16 (byte-order mark ${head[0].toString(16).toUpperCase()} ${head[1].toString(16).toUpperCase()}); ` +
+      'sweepflow reads UTF-8 CSV: convert it first (iconv -f UTF-16 -t UTF-8)';
+  }
+  const nl = head.indexOf(10);
+  const line = head.subarray(0, nl === -1 ? Math.min(head.length, 4096) : nl);
+  if (line.includes(0)) return 'has NUL bytes in its header: not a UTF-8 text CSV (UTF-16 without a byte-order mark?)';
+  if (nl !== -1 && Buffer.from(line.toString('utf8'), 'utf8').compare(line) !== 0) return 'has a header that is not valid UTF-8 (another encoding?): convert it to UTF-8';
+  return null;
+}
+
 /** Reads the header line of a file (plain or gzip). Returns null for an empty file. */
 export async function readHeader(file: string): Promise<string[] | null> {
   let header: string[] | null = null;
@@ -58,13 +74,20 @@ export async function readHeader(file: string): Promise<string[] | null> {
     if (header === null) header = normaliseHeader(fields);
   });
   tok.onMalformed = () => undefined;
+  let first = true;
   try {
     for await (const chunk of source) {
+      if (first) {
+        first = false;
+        const problem = encodingProblem(chunk as Buffer);
+        if (problem) throw new InputError(file, problem);
+      }
       tok.push(chunk as Buffer);
       if (header) break;
     }
     if (!header) tok.end();
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(file, gz ? `corrupt gzip: ${(e as Error).message}` : (e as Error).message);
   } finally {
     stream.destroy();

@@ -3,20 +3,20 @@ import type { OrderMeasures } from '../domain/order-measures';
 import type { SimCandidate, SimMatch } from '../domain/simulation';
 import type { ColumnSpec } from './tables';
 
-/** Column specs of a job's output tables: 64-bit values are exact (INT64 in Parquet, decimal text in CSV). */
+/** Column specs of a job's output tables: 64-bit values are exact (ids and nanosecond times UINT64 in Parquet, decimal text in CSV). */
 
 /** The per-order table (orders.csv.gz / orders.parquet): every measure and class of DOMAIN.md sections 7-8. */
 export const ORDER_COLUMNS: ColumnSpec<OrderMeasures>[] = [
-  { name: 'order_id', type: 'INT64', get: (o) => o.orderId, distinct: true },
+  { name: 'order_id', type: 'UINT64', get: (o) => o.orderId, distinct: true },
   { name: 'security', type: 'STRING', get: (o) => o.security },
   { name: 'date', type: 'STRING', get: (o) => o.date },
   { name: 'participant_id', type: 'STRING', get: (o) => o.participantId },
   { name: 'side', type: 'STRING', get: (o) => (o.side === 1 ? 'BUY' : 'SELL') },
   { name: 'is_sweep', type: 'BOOLEAN', get: (o) => o.isSweep },
-  { name: 'exchange_order_type', type: 'INT32', get: (o) => o.exchangeOrderType },
+  { name: 'exchange_order_type', type: 'INT64', get: (o) => o.exchangeOrderType },
   { name: 'events', type: 'INT32', get: (o) => o.events },
-  { name: 'arrival_time', type: 'INT64', get: (o) => o.arrivalTime, distinct: true },
-  { name: 'final_time', type: 'INT64', get: (o) => o.finalTime, distinct: true },
+  { name: 'arrival_time', type: 'UINT64', get: (o) => o.arrivalTime, distinct: true },
+  { name: 'final_time', type: 'UINT64', get: (o) => o.finalTime, distinct: true },
   { name: 'limit_price', type: 'INT64', get: (o) => o.limitPrice },
   { name: 'arrival_qty', type: 'INT64', get: (o) => o.arrivalQty },
   { name: 'post_arrival_leaves', type: 'INT64', get: (o) => o.postArrivalLeaves },
@@ -25,11 +25,11 @@ export const ORDER_COLUMNS: ColumnSpec<OrderMeasures>[] = [
   { name: 'final_matched', type: 'INT64', get: (o) => o.finalMatched },
   { name: 'filled_qty', type: 'INT64', get: (o) => o.filledQty },
   { name: 'num_trades', type: 'INT32', get: (o) => o.numTrades },
-  { name: 'notional', type: 'INT64', get: (o) => o.notional, distinct: true },
+  { name: 'notional', type: 'UINT64', get: (o) => o.notional, distinct: true },
   { name: 'min_trade_price', type: 'INT64', get: (o) => o.minTradePrice },
   { name: 'max_trade_price', type: 'INT64', get: (o) => o.maxTradePrice },
-  { name: 'first_trade_time', type: 'INT64', get: (o) => o.firstTradeTime, distinct: true },
-  { name: 'last_trade_time', type: 'INT64', get: (o) => o.lastTradeTime, distinct: true },
+  { name: 'first_trade_time', type: 'UINT64', get: (o) => o.firstTradeTime, distinct: true },
+  { name: 'last_trade_time', type: 'UINT64', get: (o) => o.lastTradeTime, distinct: true },
   { name: 'vwap', type: 'DOUBLE', get: (o) => o.vwap, distinct: true },
   { name: 'fill_ratio', type: 'DOUBLE', get: (o) => o.fillRatio, distinct: true },
   { name: 'time_to_first_fill_s', type: 'DOUBLE', get: (o) => o.timeToFirstFillS, distinct: true },
@@ -46,10 +46,10 @@ export const ORDER_COLUMNS: ColumnSpec<OrderMeasures>[] = [
 
 /** One row per simulation candidate (DOMAIN.md section 9). */
 export const CANDIDATE_COLUMNS: ColumnSpec<SimCandidate>[] = [
-  { name: 'sweep_id', type: 'INT64', get: (c) => c.sweepId, distinct: true },
+  { name: 'sweep_id', type: 'UINT64', get: (c) => c.sweepId, distinct: true },
   { name: 'side', type: 'STRING', get: (c) => (c.side === 1 ? 'BUY' : 'SELL') },
-  { name: 'arrival_time', type: 'INT64', get: (c) => c.arrivalTime, distinct: true },
-  { name: 'window_end', type: 'INT64', get: (c) => c.windowEnd, distinct: true },
+  { name: 'arrival_time', type: 'UINT64', get: (c) => c.arrivalTime, distinct: true },
+  { name: 'window_end', type: 'UINT64', get: (c) => c.windowEnd, distinct: true },
   { name: 'residual_qty', type: 'INT64', get: (c) => c.residualQty },
   { name: 'sim_filled_qty', type: 'INT64', get: (c) => c.simFilledQty },
   { name: 'sim_fill_ratio', type: 'DOUBLE', get: (c) => c.simFillRatio, distinct: true },
@@ -62,9 +62,9 @@ export const CANDIDATE_COLUMNS: ColumnSpec<SimCandidate>[] = [
 
 /** One row per simulated match. */
 export const MATCH_COLUMNS: ColumnSpec<SimMatch>[] = [
-  { name: 'sweep_id', type: 'INT64', get: (m) => m.sweepId, distinct: true },
-  { name: 'liquidity_id', type: 'INT64', get: (m) => m.liquidityId, distinct: true },
-  { name: 'time', type: 'INT64', get: (m) => m.time, distinct: true },
+  { name: 'sweep_id', type: 'UINT64', get: (m) => m.sweepId, distinct: true },
+  { name: 'liquidity_id', type: 'UINT64', get: (m) => m.liquidityId, distinct: true },
+  { name: 'time', type: 'UINT64', get: (m) => m.time, distinct: true },
   { name: 'quantity', type: 'INT64', get: (m) => m.quantity },
   { name: 'mid_price', type: 'STRING', get: (m) => midText(m.mid) },
 ];

@@ -15,7 +15,8 @@ import { compressSnappy as compress } from './parquet-snappy';
  * RLE, then values) per column, preceded by a PLAIN dictionary page when the column is not declared
  * distinct and has at most one distinct value per two rows; SNAPPY pages; no statistics.
  */
-export type ParquetColumnType = 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
+/** UINT64: INT64 storage annotated unsigned (ids, nanosecond times: every value 0 to 2^64-1; DuckDB reads UBIGINT). */
+export type ParquetColumnType = 'INT64' | 'UINT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
 
 export interface ParquetColumnData {
   name: string;
@@ -30,7 +31,7 @@ export interface ParquetColumnData {
 }
 
 const MAGIC = Buffer.from('PAR1');
-const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n, UINT64_MAX = 2n ** 64n - 1n;
 const TWO32 = 2 ** 32;
 
 /** A growing byte buffer with the few writes the encoders need. */
@@ -89,15 +90,21 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (type === 'INT64') {
+    if (type === 'INT64' || type === 'UINT64') {
       out.room(8);
       if (typeof v === 'bigint' || typeof v === 'string') {
         // Exact sums beyond 2^53 arrive as BigInt, or as decimal text from rollup JSON.
-        if (typeof v === 'string' && !/^-?\d{1,19}$/.test(v)) throw new ColumnError(`${JSON.stringify(v)} is not an integer`);
+        if (typeof v === 'string' && !/^-?\d{1,20}$/.test(v)) throw new ColumnError(`${JSON.stringify(v)} is not an integer`);
         const b = BigInt(v);
-        if (b < INT64_MIN || b > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
-        out.view64.setBigInt64(out.n, b, true);
+        if (type === 'UINT64') {
+          if (b < 0n || b > UINT64_MAX) throw new ColumnError(`${v} does not fit an unsigned 64-bit integer`);
+          out.view64.setBigUint64(out.n, b, true);
+        } else {
+          if (b < INT64_MIN || b > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
+          out.view64.setBigInt64(out.n, b, true);
+        }
       } else {
+        if (type === 'UINT64' && (v as number) < 0) throw new ColumnError(`${String(v)} is negative: not an unsigned 64-bit integer`);
         if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
         const x = v as number, hi = Math.floor(x / TWO32);
         out.buf.writeUInt32LE(x - hi * TWO32, out.n);
@@ -224,9 +231,13 @@ function writePage(file: Buffer[], body: Buffer, header: (compressedSize: number
 }
 
 function schemaElement(c: ParquetColumnData): SchemaElement {
-  return c.type === 'STRING'
-    ? { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
-    : { name: c.name, type: c.type, repetition_type: 'OPTIONAL' };
+  if (c.type === 'STRING') return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' };
+  if (c.type === 'UINT64') {
+    // The converted type only: hyparquet-writer's Thrift writes a logical INTEGER's bit width as i32, not the
+    // i8 readers expect (DuckDB refuses the footer). UINT_64 alone reads as UBIGINT in DuckDB, uint64 in pyarrow.
+    return { name: c.name, type: 'INT64', converted_type: 'UINT_64', repetition_type: 'OPTIONAL' };
+  }
+  return { name: c.name, type: c.type, repetition_type: 'OPTIONAL' };
 }
 
 /**

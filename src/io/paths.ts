@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /**
@@ -35,9 +36,28 @@ export function runPaths(baseDir: string, outputDir: string, workDir: string, na
   };
 }
 
-/** Security codes and dates become folder names: keep them safe. */
+/** Longest folder name `safeSegment` makes (well under the 255 bytes a file name may have). */
+export const MAX_SEGMENT = 120;
+
+/**
+ * A security code as a folder name: injective and bounded. Bytes of its UTF-8 outside [A-Za-z0-9._-], and a
+ * leading '.', become %XX (so '.', '..' and hidden names cannot occur and '%' itself is always encoded);
+ * a name longer than MAX_SEGMENT keeps its first 80 characters and adds '~' and a SHA-256 of the code ('~'
+ * is never produced by the encoding, so a long name cannot equal a short one).
+ */
 export function safeSegment(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]/g, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  let out = '';
+  const bytes = Buffer.from(s, 'utf8');
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    const plain = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b === 95 || b === 45 || (b === 46 && i > 0);
+    out += plain ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (out.length <= MAX_SEGMENT) return out;
+  let head = out.slice(0, 80);
+  const pct = head.lastIndexOf('%');
+  if (pct > 77) head = head.slice(0, pct); // never cut inside a %XX
+  return `${head}~${createHash('sha256').update(s).digest('hex').slice(0, 32)}`;
 }
 
 export function shardFile(p: RunPaths, kind: string, security: string, date: string, splitId: string): string {

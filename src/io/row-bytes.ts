@@ -1,4 +1,4 @@
-import type { Cols } from '../domain/ingest-rules';
+import { MAX_TRADE_NOTIONAL, type Cols } from '../domain/ingest-rules';
 import { sydneyDateOfMillis } from '../domain/sydney-time';
 import { writeDigits } from './csv-writer';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
@@ -15,7 +15,7 @@ import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
 export const DEFER = 0, FILTER = 1, KEEP = 2;
 export type ByteRowVerdict = typeof DEFER | typeof FILTER | typeof KEEP;
 
-const COMMA = 44, MINUS = 45, ZERO = 48, NINE = 57, SPACE = 32, TAB = 9, CR = 13;
+const COMMA = 44, MINUS = 45, ZERO = 48, NINE = 57, SPACE = 32, TAB = 9;
 const NULL_TEXT = Buffer.from('null');
 
 /**
@@ -150,13 +150,14 @@ export class OrderRowBytes extends RowBytes {
     if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
     if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
     if (!this.digits(buf, c.type, 15)) return DEFER;
-    this.place(buf, c.security, c.ts);
-    if (!isCentrePoint(numberOf(buf, b[c.type], b[c.type + 1] - 1), this.masks)) return FILTER;
+    // Every field is checked before the filter decision, as orderRow does: a lit row with garbage defers.
     for (const f of this.countFields) if (!this.digits(buf, f, 15)) return DEFER;
     if (c.seq >= 0 && !this.empty(c.seq) && !this.digits(buf, c.seq, 19)) return DEFER;
     if (c.nb >= 0 && !quote(buf, b[c.nb], b[c.nb + 1] - 1)) return DEFER;
     if (c.no >= 0 && !quote(buf, b[c.no], b[c.no + 1] - 1)) return DEFER;
     if (!this.plain(buf, c.participant)) return DEFER;
+    this.place(buf, c.security, c.ts);
+    if (!isCentrePoint(numberOf(buf, b[c.type], b[c.type + 1] - 1), this.masks)) return FILTER;
     if (c.tv >= 0 && !this.plain(buf, c.tv)) return DEFER;
 
     const out = this.line;
@@ -195,6 +196,8 @@ export class TradeRowBytes extends RowBytes {
     if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
     if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
     if (!this.digits(buf, c.price, 15) || !this.digits(buf, c.qty, 15)) return DEFER;
+    const b = this.bounds;
+    if (numberOf(buf, b[c.price], b[c.price + 1] - 1) * numberOf(buf, b[c.qty], b[c.qty + 1] - 1) > MAX_TRADE_NOTIONAL) return DEFER;
     if (c.mg >= 0 && !this.empty(c.mg) && !this.digits(buf, c.mg, 19)) return DEFER;
     this.place(buf, c.security, c.ts);
     this.p = 0;
@@ -224,14 +227,14 @@ function quote(buf: Buffer, s: number, e: number): boolean {
 
 /**
  * Text that orderRow would copy unchanged: no padding to trim, no CR (commas and quotes cannot occur in an
- * unquoted record), ASCII only (orderRow's UTF-8 decoding would replace invalid bytes).
+ * unquoted record), printable ASCII only (control characters and non-ASCII bytes are the string rule's to judge).
  */
 function plainText(buf: Buffer, s: number, e: number): boolean {
   if (e === s) return true;
-  if (buf[s] === SPACE || buf[e - 1] === SPACE || buf[e - 1] === TAB) return false;
+  if (buf[s] === SPACE || buf[s] === TAB || buf[e - 1] === SPACE || buf[e - 1] === TAB) return false;
   for (let i = s; i < e; i++) {
     const ch = buf[i];
-    if (ch === CR || ch >= 128) return false;
+    if (ch < SPACE || ch >= 127) return false;
   }
   return true;
 }

@@ -8,8 +8,10 @@ import { OrderEventBytes, TradeSideBytes } from './shard-line-bytes';
  * into typed records. The rows were validated when sharded, so parsing here is direct.
  */
 async function readRows(files: readonly string[], onRow: (f: string[]) => void,
-  onRawRecord?: (buf: Buffer, start: number, end: number) => boolean): Promise<void> {
-  for (const file of files) {
+  onRawRecord?: (buf: Buffer, start: number, end: number) => boolean, onFile?: (index: number) => void): Promise<void> {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    onFile?.(i);
     await readCsv(file, {
       onHeader: () => undefined,
       onRecord: (f) => onRow(f),
@@ -21,20 +23,34 @@ async function readRows(files: readonly string[], onRow: (f: string[]) => void,
   }
 }
 
-/** Order events of the shards; lines are parsed on their bytes (OrderEventBytes) unless `plain`. */
+/**
+ * Lines per input file the file order can tell apart: a shard line carries its line in its input file, and
+ * the i-th shard of a job's list (sorted by source file, then line) adds i x FILE_ORDER_STRIDE.
+ */
+export const FILE_ORDER_STRIDE = 1e10;
+
+/**
+ * Order events of the shards, given in input order; lines are parsed on their bytes (OrderEventBytes)
+ * unless `plain`. An event's file order is its shard's position in `files` and its line, so ties of
+ * (timestamp, sequence) fall in input order.
+ */
 export async function readOrderEvents(files: readonly string[], onEvent: (e: OrderEvent) => void, plain = false): Promise<void> {
   const bytes = new OrderEventBytes();
+  let base = 0;
   const fast = (buf: Buffer, start: number, end: number): boolean => {
     const e = bytes.parse(buf, start, end);
-    if (e) onEvent(e);
+    if (e) {
+      e.fileOrder += base;
+      onEvent(e);
+    }
     return e !== null;
   };
   await readRows(files, (f) => onEvent({
-    orderId: BigInt(f[0]), timestamp: BigInt(f[1]), sequence: f[2] === '' ? null : BigInt(f[2]), fileOrder: Number(f[3]),
+    orderId: BigInt(f[0]), timestamp: BigInt(f[1]), sequence: f[2] === '' ? null : BigInt(f[2]), fileOrder: base + Number(f[3]),
     security: f[4], side: Number(f[5]) as Side, price: Number(f[6]), quantity: Number(f[7]), leavesQuantity: Number(f[8]),
     totalMatchedQuantity: Number(f[9]), exchangeOrderType: Number(f[10]), participantId: f[11],
     nationalBid: quoteValue(f[12]), nationalOffer: quoteValue(f[13]), timeValidity: f[14] === '' ? null : f[14],
-  }), plain ? undefined : fast);
+  }), plain ? undefined : fast, (i) => { base = i * FILE_ORDER_STRIDE; });
 }
 
 /**

@@ -40,6 +40,31 @@ export interface ShardTask {
   bytePath?: boolean;
 }
 
+/** One shard file: the kept rows of one input file (or byte range of it) in one partition. */
+export interface ShardRef {
+  /** Relative to the run's work folder. */
+  file: string;
+  sha1: string;
+  /** The input file the rows came from, and the line its range starts on (orders position events by them). */
+  source: string;
+  firstLine: number;
+}
+
+/** The counts and shards of one (security, date) partition of a split; the key is carried structured. */
+export interface PartitionCounts extends Counts {
+  security: string;
+  date: string;
+  shards: ShardRef[];
+}
+
+export interface FileCounts {
+  path: string;
+  read: number;
+  rejected: number;
+  unattributedRejects: number;
+  rejectsByPartition: { security: string; date: string; rejected: number }[];
+}
+
 /** Split manifest: the commit record of one split; shards not listed in a manifest do not exist. */
 export interface SplitManifest {
   splitId: string;
@@ -47,10 +72,13 @@ export interface SplitManifest {
   planCreatedAt: string;
   totals: Counts;
   bytes: number;
-  /** Per partition "security|date": counts, the shard file (if rows were kept) and its content hash. */
-  partitions: Record<string, Counts & { file?: string; sha1?: string }>;
-  /** Per input file: counts, and rejects without a partition (unreadable security or timestamp). */
-  files: { path: string; read: number; rejected: number; unattributedRejects: number }[];
+  /** Per (security, date) partition: counts and the shard files of its kept rows. */
+  partitions: PartitionCounts[];
+  /**
+   * Per input file (or byte range of it): counts, rejects without a partition (unreadable security or
+   * timestamp), and rejects by partition (discover checks the share of them that reaches no job).
+   */
+  files: FileCounts[];
   rejectsFile: string | null;
   /** Files of the split that held no row (header only). */
   warnings: string[];
@@ -61,7 +89,7 @@ export interface ShardOutcome {
   reused: boolean;
 }
 
-/** Too many rows of a file could not be read at all: not worth retrying. */
+/** Too many rows of a file were rejected: not worth retrying. */
 export class RejectLimitError extends InputError {}
 
 const EMPTY = (): Counts => ({ read: 0, kept: 0, filtered: 0, rejected: 0 });
@@ -82,21 +110,21 @@ export async function readSplitManifest(work: string, splitId: string): Promise<
   }
 }
 
-/** File order (file index, then line): unique and increasing through the run, the sequence fallback. */
-function fileOrderBase(fileIndex: number): number {
-  return fileIndex * 1e10;
-}
-
-function ruleFor(task: ShardTask, cols: ColumnIndex, width: number, fileIndex: number): (f: string[], line: number) => RowOutcome {
-  const base = fileOrderBase(fileIndex);
-  if (task.split.kind === 'orders') return (f, line) => orderRow(f, cols, width, base + line, task.masks);
+/**
+ * The shard line's file order is the row's line in its input file: a shard holds one input file's rows, so
+ * its content (and hash) never depends on where other files sort; the job adds each shard's position in
+ * its own sorted shard list (io/shard-reader) to order events across files.
+ */
+function ruleFor(task: ShardTask, cols: ColumnIndex, width: number): (f: string[], line: number) => RowOutcome {
+  if (task.split.kind === 'orders') return (f, line) => orderRow(f, cols, width, line, task.masks);
   if (task.split.kind === 'trades') return (f) => tradeRow(f, cols, width);
   return (f) => quoteRow(f, cols, width);
 }
 
-/** A (security, date) partition of a split: its counts, its staging file and, once a row is kept, its writer. */
+/** A (security, date) partition of a split: its counts and, while a part of the split keeps rows in it, that part's shard. */
 interface ShardPartition {
-  counts: Counts & { file?: string };
+  counts: PartitionCounts;
+  part: number;
   staged: string;
   writer?: Partition;
 }
@@ -113,21 +141,23 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   const writer = new PartitionWriter(SHARD_COLUMNS[split.kind], task.chunkRows * 256);
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);
   const rejectsStaged = path.join(staging, 'rejects.csv');
-  const partitions: SplitManifest['partitions'] = {};
-  // security -> date -> partition (and its staging file): no key string built per row.
+  const partitions: PartitionCounts[] = [];
+  // security -> date -> partition: no key string built per row.
   const index = new Map<string, Map<string, ShardPartition>>();
   const partitionOf = (security: string, date: string): ShardPartition => {
     let byDate = index.get(security);
     if (!byDate) index.set(security, (byDate = new Map()));
     let p = byDate.get(date);
     if (!p) {
-      const counts = (partitions[`${security}|${date}`] ??= EMPTY());
-      const file = path.relative(paths.work, shardFile(paths, kind, security, date, split.id));
-      p = { counts, staged: path.join(staging, file) };
+      const counts: PartitionCounts = { security, date, ...EMPTY(), shards: [] };
+      partitions.push(counts);
+      p = { counts, part: -1, staged: '' };
       byDate.set(date, p);
     }
     return p;
   };
+  /** Staged shard path -> its entry in the manifest (its hash is set at the commit). */
+  const shardOf = new Map<string, ShardRef>();
   const totals = EMPTY();
   const fileStats: SplitManifest['files'] = [];
   const fileOf = new Map(task.files.map((f) => [f.index, f.path]));
@@ -136,15 +166,16 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   const warnings: string[] = [];
 
   try {
-    for (const part of split.parts) {
+    for (let partIndex = 0; partIndex < split.parts.length; partIndex++) {
+      const part = split.parts[partIndex];
       const file = fileOf.get(part.file)!;
-      const stats = { path: file, read: 0, rejected: 0, unattributedRejects: 0 };
+      const stats: FileCounts = { path: file, read: 0, rejected: 0, unattributedRejects: 0, rejectsByPartition: [] };
       fileStats.push(stats);
+      const rejectedIn = new Map<PartitionCounts, { security: string; date: string; rejected: number }>();
       let rule: ((f: string[], line: number) => RowOutcome) | null = null;
       // Orders and trades (the bulk of the input) go through the byte-level rules first; they defer
       // anything unusual to the string rules.
       let fast: OrderRowBytes | TradeRowBytes | null = null;
-      const orderBase = fileOrderBase(part.file);
       /** Counts a row read, kept or filtered out in its partition; returns the partition when it is kept. */
       const counted = (security: string, date: string, kept: boolean): ShardPartition | null => {
         totals.read++;
@@ -158,20 +189,38 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         }
         p.counts.kept++;
         totals.kept++;
-        if (!p.counts.file) p.counts.file = path.relative(staging, p.staged);
+        if (p.part !== partIndex) {
+          // This part's first kept row here: a shard of its own (one input file per shard).
+          p.part = partIndex;
+          p.writer = undefined;
+          const rel = path.relative(paths.work, shardFile(paths, kind, security, date, `${split.id}.${partIndex}`));
+          p.staged = path.join(staging, rel);
+          const ref: ShardRef = { file: rel, sha1: '', source: file, firstLine: part.firstLine };
+          p.counts.shards.push(ref);
+          shardOf.set(p.staged, ref);
+        }
         return p;
       };
-      const reject = (line: number, raw: string, reason: string, key?: string): void => {
+      const reject = (line: number, raw: string, reason: string, where?: PartitionCounts): void => {
         rejects.write(rejectsStaged, [file, String(line), reason, raw]);
         totals.rejected++;
         stats.rejected++;
-        if (key) (partitions[key] ??= EMPTY()).rejected++;
-        else stats.unattributedRejects++;
+        if (!where) {
+          stats.unattributedRejects++;
+          return;
+        }
+        where.rejected++;
+        let r = rejectedIn.get(where);
+        if (!r) {
+          rejectedIn.set(where, (r = { security: where.security, date: where.date, rejected: 0 }));
+          stats.rejectsByPartition.push(r);
+        }
+        r.rejected++;
       };
       await readCsv(file, {
         onHeader: (h) => {
           const cols = bindColumns(kind, h, task.columns[kind], file);
-          rule = ruleFor(task, cols, h.length, part.file);
+          rule = ruleFor(task, cols, h.length);
           if (task.bytePath !== false) {
             if (kind === 'orders') fast = new OrderRowBytes(cols, h.length, task.masks);
             else if (kind === 'trades') fast = new TradeRowBytes(cols, h.length);
@@ -179,7 +228,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         },
         onRawRecord: (buf, start, end, line) => {
           if (!fast) return false;
-          const verdict = fast.route(buf, start, end, orderBase + line);
+          const verdict = fast.route(buf, start, end, line);
           if (verdict === DEFER) return false;
           const p = counted(fast.security, fast.date, verdict !== FILTER);
           if (p) writer.writeBytes(p.writer ??= writer.partition(p.staged), fast.line, fast.lineLength);
@@ -190,9 +239,9 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
           if (r.kind === 'reject') {
             totals.read++;
             stats.read++;
-            const key = r.security !== undefined && r.date !== undefined ? `${r.security}|${r.date}` : undefined;
-            if (key) (partitions[key] ??= EMPTY()).read++;
-            reject(line, raw(), r.reason, key);
+            const where = r.security !== undefined && r.date !== undefined ? partitionOf(r.security, r.date).counts : undefined;
+            if (where) where.read++;
+            reject(line, raw(), r.reason, where);
             return;
           }
           const p = counted(r.security, r.date, r.kind === 'keep');
@@ -207,25 +256,20 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         start: part.start, end: part.end, firstLine: part.firstLine,
         onProgress: (b) => onProgress({ bytes: bytesDone + b, rows: totals.read }),
       });
+      // This part's shards are complete: write them out and give their buffers back before the next part.
+      writer.flush();
+      writer.close();
       bytesDone += part.end - part.start;
       if (stats.read === 0 && part.start === 0) warnings.push(`${file}: header only, no rows`);
-      if (stats.read > 0 && stats.unattributedRejects / stats.read > task.maxRejectShare) {
-        throw new RejectLimitError(file,
-          `${stats.unattributedRejects} of ${stats.read} rows (${(100 * stats.unattributedRejects / stats.read).toFixed(2)}%) ` +
-          `could not be read at all, above the limit of ${(100 * task.maxRejectShare).toFixed(2)}% (thresholds.maxRejectShare); ` +
-          `the reasons are in ${path.join(paths.rejects, `${split.id}.csv`)}`);
-      }
     }
     writer.flush();
     rejects.flush();
     writer.close();
     rejects.close();
     // Commit: move every shard into place, then the rejects, then write the manifest (the commit point).
-    const keyOfFile = new Map(Object.entries(partitions).filter(([, p]) => p.file).map(([k, p]) => [p.file!, k]));
     for (const { file, sha1 } of writer.files()) {
-      const rel = path.relative(staging, file);
-      partitions[keyOfFile.get(rel)!].sha1 = sha1;
-      const final = path.join(paths.work, rel);
+      shardOf.get(file)!.sha1 = sha1;
+      const final = path.join(paths.work, path.relative(staging, file));
       await mkdir(path.dirname(final), { recursive: true });
       await rename(file, final);
     }

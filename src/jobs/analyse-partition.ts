@@ -11,11 +11,11 @@ import { simulateSweeps, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
+import { describeOutputs, type JobManifest } from './manifest';
 import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS } from '../io/job-files';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable } from '../io/tables';
 import type { Reconciliation } from '../workflows/types';
-import type { JobManifest } from './manifest';
 
 /** Row counts and shard files of one input kind of a (security, date) partition. */
 export interface KindInputs extends Reconciliation {
@@ -60,6 +60,10 @@ export function orderRuleFilter(f: PartitionTask['orderFilters']): (s: OrderStat
     return true;
   };
 }
+
+/** The files a job commits, the manifest (written last) aside. */
+export const JOB_OUTPUTS = ['orders.csv.gz', 'orders.parquet', 'candidates.csv.gz', 'candidates.parquet', 'matches.csv.gz',
+  'matches.parquet', 'partial.json'] as const;
 
 /** Progress of a partition's analysis, for heartbeats: the phase and the order events read so far. */
 export interface PartitionProgress {
@@ -161,7 +165,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
     durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
-    files: ['orders.csv.gz', 'orders.parquet', 'candidates.csv.gz', 'candidates.parquet', 'matches.csv.gz', 'matches.parquet', 'partial.json'],
+    files: await describeOutputs(task.outDir, JOB_OUTPUTS),
   };
   await writeJsonAtomic(path.join(task.outDir, 'manifest.json'), manifest);
   return manifest;

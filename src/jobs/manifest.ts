@@ -1,6 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reconciliation } from '../workflows/types';
+
+/** One committed output file of a job: what a skip or a merge checks before trusting it. */
+export interface OutputFile {
+  name: string;
+  bytes: number;
+  sha1: string;
+}
 
 /** manifest.json of a job's output folder: its commit record, and the key to skipping it next time. */
 export interface JobManifest {
@@ -23,14 +31,50 @@ export interface JobManifest {
   simulation: { candidates: number; matches: number; noQuote: number; limitBlocked: number };
   /** Time spent in each phase of the job. */
   durationsMs: { ingest: number; classify: number; simulate: number; aggregate: number };
-  files: string[];
+  files: OutputFile[];
 }
 
-/** The job's manifest, or null when it has none yet (never committed, or killed before the commit). */
+/** The job's manifest, or null when it has none (never committed, killed before the commit, or unreadable). */
 export async function readManifest(outDir: string): Promise<JobManifest | null> {
   try {
-    return JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8')) as JobManifest;
+    const m = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8')) as JobManifest;
+    return Array.isArray(m.files) && m.files.every((f) => typeof f === 'object' && f !== null) ? m : null;
   } catch {
     return null;
   }
+}
+
+export function sha1Of(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+/** Size and hash of each named output file, read back from disk after it was written. */
+export async function describeOutputs(outDir: string, names: readonly string[]): Promise<OutputFile[]> {
+  return Promise.all(names.map(async (name) => {
+    const data = await readFile(path.join(outDir, name));
+    return { name, bytes: data.length, sha1: sha1Of(data) };
+  }));
+}
+
+/**
+ * Why the outputs a manifest lists cannot be trusted (a file missing, resized or changed), or null when
+ * every one is there as committed. `hash: false` checks sizes only (cheap, for the merge's pass).
+ */
+export async function outputsProblem(outDir: string, m: JobManifest, hash = true): Promise<string | null> {
+  for (const f of m.files) {
+    const file = path.join(outDir, f.name);
+    try {
+      if (hash) {
+        const data = await readFile(file);
+        if (data.length !== f.bytes) return `${file} has ${data.length} bytes, ${f.bytes} committed`;
+        if (sha1Of(data) !== f.sha1) return `${file} changed after it was committed`;
+      } else {
+        const st = await stat(file);
+        if (st.size !== f.bytes) return `${file} has ${st.size} bytes, ${f.bytes} committed`;
+      }
+    } catch {
+      return `${file} is missing`;
+    }
+  }
+  return null;
 }

@@ -103,10 +103,10 @@ export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Pr
       progress.jobs.skipped += r.skipped;
       progress.jobs.failed += r.failed;
       orders += r.orders;
-      for (const f of r.failures) if (failures.length < 1000) failures.push({ job: `${security}/${f.date}`, error: f.error });
+      for (const f of r.failures) if (failures.length < 1000) failures.push({ job: `${security}/${f.date}`, security, date: f.date, error: f.error });
     } catch (e) {
       // A security workflow does not fail on job failures; reaching here means it could not run at all.
-      failures.push({ job: `${security}/*`, error: failureMessage(e) });
+      failures.push({ job: `${security}/*`, security, date: null, error: failureMessage(e) });
     }
     progress.securities.done++;
   }, () => historyIsLong(MAX_HISTORY_EVENTS));

@@ -104,7 +104,8 @@ export interface RunResult {
   empty: number;
   orders: number;
   reconciliation: Reconciliation;
-  failures: { job: string; error: string }[];
+  /** Failed jobs: `job` is `<security>/<date>` for people; security and date are the key (date null: the whole security). */
+  failures: { job: string; security?: string; date?: string | null; error: string }[];
   summaryFile: string;
 }
 

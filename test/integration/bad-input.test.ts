@@ -75,7 +75,7 @@ it('a corrupted partition fails exactly that job; the run completes the others a
   expect(result.failures[0].error).toMatch(new RegExp(`job ${security}/${date}: ${corrupted} of \\d+ input rows rejected .* above the limit of 1\\.00% \\(thresholds\\.maxRejectShare\\)`));
   expect(result.reconciliation.rejected).toBe(corrupted);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8'));
-  expect(summary.jobs.failedJobs).toEqual([{ job: `${security}/${date}`, error: result.failures[0].error }]);
+  expect(summary.jobs.failedJobs).toEqual([{ job: `${security}/${date}`, security, date, error: result.failures[0].error }]);
   const rejects = readFileSync(path.join(result.out, summary.rejects[0]), 'utf8').trim().split('\n');
   expect(rejects).toHaveLength(corrupted + 1);
   const [source, line, ...rest] = rejects[1].split(',');

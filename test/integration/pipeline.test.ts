@@ -89,7 +89,7 @@ describe('the pipeline on a real Temporal server', () => {
     }
   });
 
-  it('writes every table twice, and DuckDB reads each Parquet file to its CSV\'s values (exact INT64)', async () => {
+  it('writes every table twice, and DuckDB reads each Parquet file to its CSV\'s values (exact unsigned 64-bit ids)', async () => {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const c = await (await DuckDBInstance.create(':memory:')).connect();
     const tables: [string, Buffer][] = [];
@@ -119,11 +119,11 @@ describe('the pipeline on a real Temporal server', () => {
           const want = expected[i][k] === '' && !(types.get(k) === 'VARCHAR' && row[k] === '') ? null : expected[i][k];
           if (types.get(k) === 'DOUBLE' && want !== null) expect(Number(row[k])).toBe(Number(want));
           else expect(row[k]).toBe(want);
-          if (k.endsWith('_id') && types.get(k) === 'BIGINT' && want !== null && BigInt(want) > 2n ** 53n) ids++;
+          if (k.endsWith('_id') && types.get(k) === 'UBIGINT' && want !== null && BigInt(want) > 2n ** 53n) ids++;
         }
       });
     }
-    expect(ids).toBeGreaterThan(1000); // ids above 2^53 were compared as exact text
+    expect(ids).toBeGreaterThan(1000); // unsigned 64-bit ids above 2^53 (UBIGINT) were compared as exact text
   });
 
   it('shows the parent, one workflow per security and one child per job in the UI, findable by RunName', async () => {

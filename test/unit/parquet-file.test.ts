@@ -18,7 +18,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const TYPES: ParquetColumnType[] = ['INT64', 'INT32', 'DOUBLE', 'STRING', 'BOOLEAN'];
+const TYPES: Exclude<ParquetColumnType, 'UINT64'>[] = ['INT64', 'INT32', 'DOUBLE', 'STRING', 'BOOLEAN'];
 const TEXTS = ['', 'BHP', 'a,b', 'say "hi"', 'é', '日本', 'line\nbreak', 'FILLED', 'x'.repeat(300)];
 
 function randomValue(type: ParquetColumnType, r: () => number, pool: number): unknown {
@@ -65,7 +65,7 @@ function randomTable(seed: number): { columns: ParquetColumnData[]; rows: number
 function oracleFile(columns: ParquetColumnData[]): Buffer {
   return Buffer.from(parquetWriteBuffer({
     columnData: columns.map((c) => ({
-      name: c.name, type: c.type,
+      name: c.name, type: c.type as Exclude<ParquetColumnType, 'UINT64'>,
       data: c.values.map((v) => (v === null || v === undefined ? null : c.type === 'INT64' ? BigInt(v as number) : v)) as never,
     })),
   }));

@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+import type { RunConfig } from '../config/schema';
+import type { JobInputs } from './analyse-partition';
+
+/**
+ * Identity of what a job computes from: its shard contents (in input order), their counts and every
+ * setting that changes its figures. Shards hold one input file's rows each, so adding or moving another
+ * file leaves it unchanged.
+ */
+export function jobFingerprint(inputs: JobInputs, config: Pick<RunConfig, 'filters' | 'thresholds'>): string {
+  return createHash('sha1').update(JSON.stringify({
+    shards: [inputs.orders.sha1, inputs.trades.sha1, inputs.nbbo.sha1],
+    counts: [inputs.orders, inputs.trades, inputs.nbbo].map((k) => [k.read, k.kept, k.filtered, k.rejected]),
+    filters: config.filters, thresholds: config.thresholds, version: 2,
+  })).digest('hex');
+}

@@ -10,20 +10,22 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools/bin"
 stamp="$tools/temporal.version"
 say() { printf 'ensure-temporal: %s\n' "$*" >&2; }
+# ENSURE_TEMPORAL_QUIET=1: say nothing when a binary is found (callers that print their own progress).
+note() { [ -n "${ENSURE_TEMPORAL_QUIET:-}" ] || say "$@"; }
 
 if [ -n "${SWEEPFLOW_TEMPORAL_BIN:-}" ]; then
-  if [ -x "$SWEEPFLOW_TEMPORAL_BIN" ]; then say "using SWEEPFLOW_TEMPORAL_BIN=$SWEEPFLOW_TEMPORAL_BIN"; echo "$SWEEPFLOW_TEMPORAL_BIN"; exit 0; fi
+  if [ -x "$SWEEPFLOW_TEMPORAL_BIN" ]; then note "using SWEEPFLOW_TEMPORAL_BIN=$SWEEPFLOW_TEMPORAL_BIN"; echo "$SWEEPFLOW_TEMPORAL_BIN"; exit 0; fi
   say "SWEEPFLOW_TEMPORAL_BIN=$SWEEPFLOW_TEMPORAL_BIN is not an executable file"; exit 1
 fi
 
 if command -v temporal >/dev/null 2>&1; then
-  say "using temporal from PATH: $(command -v temporal)"
+  note "using temporal from PATH: $(command -v temporal)"
   command -v temporal
   exit 0
 fi
 
 if [ -x "$tools/temporal" ] && [ -f "$stamp" ]; then
-  say "using cached $tools/temporal ($(cat "$stamp"))"
+  note "using cached $tools/temporal ($(cat "$stamp"))"
   echo "$tools/temporal"
   exit 0
 fi

@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeJsonAtomic } from '../io/atomic';
-import { safeSegment } from '../io/paths';
+import { securityIndexPath } from '../io/paths';
+
+export { securityIndexPath };
 import type { DiscoverResult, RunRef } from '../workflows/types';
 import { loadPlan } from './run-context';
 import { readSplitManifest } from './shard';
@@ -23,9 +25,6 @@ const emptyInputs = (): JobInputs => ({
   nbbo: { read: 0, kept: 0, filtered: 0, rejected: 0, files: [], sha1: [] },
 });
 
-export function securityIndexPath(work: string, security: string): string {
-  return path.join(work, 'jobs', `${safeSegment(security)}.json`);
-}
 
 /**
  * The union of committed shards is the discovered job matrix: (security, date) pairs with order rows,

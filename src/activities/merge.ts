@@ -175,10 +175,11 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   jobRows.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
   const summary = {
-    run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out },
+    run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out, work: paths.work },
     durationsMs: { ...(input.stageMs ?? {}), merge: Date.now() - mergeStarted,
       total: Date.now() - Date.parse(input.startedAt) },
     inputs: plan.files.map((f) => ({ kind: f.kind, path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha1HeadTail: f.headTailSha1 })),
+    duplicateInputs: plan.duplicates ?? [],
     warnings,
     jobs: { total: jobs, done: done - reused, skipped: reused, failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
     orders,

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
 import { ConfigError, parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
@@ -8,7 +8,7 @@ import { bindColumns, unknownMappedFields, type InputKind } from '../io/columns'
 import { InputError, isGzip, readHeader } from '../io/csv-file';
 import { findCutPoints } from '../io/cut-points';
 import { sharedThreadPool } from '../threads/pool';
-import { expandInputs, fingerprint } from '../io/inventory';
+import { contentSha1, expandInputs, fingerprint } from '../io/inventory';
 import { runPaths } from '../io/paths';
 import { readParticipants } from '../io/reference';
 import type { PlanResult } from '../workflows/types';
@@ -31,6 +31,11 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const files: PlanFile[] = [];
+  // The same input reached twice is read once: by its real path (links, overlapping patterns, loops), or
+  // by its content (a copy under another name), and reported.
+  const seenPath = new Map<string, string>();
+  const byContent = new Map<string, PlanFile>();
+  const duplicates: Plan['duplicates'] = [];
 
   for (const kind of ['orders', 'trades', 'nbbo'] as InputKind[]) {
     const unknown = unknownMappedFields(kind, config.columns[kind]);
@@ -46,13 +51,28 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
     }
     for (const file of list) {
       try {
+        const real = await realpath(file);
+        const first = seenPath.get(real);
+        if (first !== undefined) {
+          duplicates.push({ path: file, sameAs: first, reason: 'the same file, reached twice (a link or an overlapping pattern)' });
+          continue;
+        }
+        seenPath.set(real, file);
         const header = await readHeader(file);
         if (header === null || header.length === 0) {
           warnings.push(`${file}: empty file (no header), nothing to read`);
           continue;
         }
         bindColumns(kind, header, config.columns[kind], file);
-        files.push({ index: files.length, kind, path: file, header, ...(await fingerprint(file)) });
+        const fp = await fingerprint(file);
+        const twin = byContent.get(`${fp.size}:${fp.headTailSha1}`);
+        if (twin && (await contentSha1(twin.path)) === (await contentSha1(file))) {
+          duplicates.push({ path: file, sameAs: twin.path, reason: 'the same content as another input (a copy)' });
+          continue;
+        }
+        const entry: PlanFile = { index: files.length, kind, path: file, header, ...fp };
+        files.push(entry);
+        byContent.set(`${fp.size}:${fp.headTailSha1}`, entry);
       } catch (e) {
         problems.push(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`);
       }
@@ -67,6 +87,11 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
       problems.push((e as Error).message);
     }
   }
+  if (config.inputs.reference) {
+    // Read by the execution-quality step; until then it must at least exist, so a typo is not silent.
+    await expandInputs(config.inputs.reference, baseDir, 'inputs.reference').catch((e: Error) => problems.push(e.message));
+  }
+  for (const d of duplicates) warnings.push(`${d.path}: ${d.reason} (${d.sameAs}); read once`);
   if (problems.length > 0) {
     throw ApplicationFailure.nonRetryable(
       `the run cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'InputError', problems);
@@ -87,7 +112,7 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
   })));
   const splits = packSplits(planned, config.processing.splitBytes);
   const plan: Plan = {
-    version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings,
+    version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings, duplicates,
   };
   await mkdir(paths.work, { recursive: true });
   await writeJsonAtomic(paths.plan, plan);

@@ -25,6 +25,8 @@ export interface Plan {
   splits: Split[];
   participants: Record<string, { name: string; type: string }>;
   warnings: string[];
+  /** Inputs left out because another input is the same file or has the same content. */
+  duplicates: { path: string; sameAs: string; reason: string }[];
 }
 
 const cache = new Map<string, { plan: Plan; paths: RunPaths }>();

@@ -20,7 +20,8 @@ export async function shardSplit(run: RunRef, splitIndex: number): Promise<Split
   const c = plan.config;
   const task: ShardTask = {
     baseDir: plan.baseDir, outputDir: c.output.dir, workDir: c.output.workDir, runName: c.name, planCreatedAt: plan.createdAt,
-    split, files: split.parts.map((p) => ({ index: p.file, path: plan.files[p.file].path })), columns: c.columns,
+    split, columns: c.columns,
+    files: split.parts.map((p) => { const f = plan.files[p.file]; return { index: p.file, path: f.path, size: f.size, mtimeMs: f.mtimeMs }; }),
     masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask }, maxRejectShare: c.thresholds.maxRejectShare,
     chunkRows: typeof c.processing.chunkRows === 'number' ? c.processing.chunkRows
       : sizeHost(os.availableParallelism(), os.totalmem() / 1048576, os.freemem() / 1048576, c.processing).chunkRows,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generate, ORDER_HEADER } from '../generator/generate';
 import { findCutPoints } from '../io/cut-points';
-import { shardSplitTask, type ShardTask } from '../io/shard-split';
+import { shardSplitTask, type ShardTask, plannedInput } from '../io/shard-split';
 import { ThreadPool } from '../threads/pool';
 import { packSplits } from '../domain/splits';
 import { listCsv } from './files';
@@ -98,7 +98,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
   await Promise.all(splits.map(async (split) => {
     const task: ShardTask = {
       baseDir: work, outputDir: 'out', workDir: 'work', runName: 'bench', planCreatedAt: createdAt, split,
-      files: split.parts.map((p) => ({ index: p.file, path: inputs[p.file] })), columns: { orders: {}, trades: {}, nbbo: {} },
+      files: split.parts.map((p) => plannedInput(p.file, inputs[p.file])), columns: { orders: {}, trades: {}, nbbo: {} },
       masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000,
     };
     const o = pool.script ? await pool.run({ type: 'shard', task }, () => undefined) : await shardSplitTask(task, () => undefined);

@@ -12,7 +12,7 @@ import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
 import { readOrderEvents } from '../io/shard-reader';
-import { shardSplitTask } from '../io/shard-split';
+import { shardSplitTask, plannedInput } from '../io/shard-split';
 import { packSplits } from '../domain/splits';
 import { listCsv } from './files';
 
@@ -27,7 +27,7 @@ async function shardsToUse(): Promise<string[]> {
   const file = path.join(data, 'orders', readdirSync(path.join(data, 'orders'))[0]);
   const size = statSync(file).size;
   const [split] = packSplits([{ index: 0, kind: 'orders', size, cuts: [] }], size + 1);
-  await shardSplitTask({ baseDir: OUT, outputDir: 'out', workDir: 'work', runName: 'g', planCreatedAt: 'g', split, files: [{ index: 0, path: file }],
+  await shardSplitTask({ baseDir: OUT, outputDir: 'out', workDir: 'work', runName: 'g', planCreatedAt: 'g', split, files: [plannedInput(0, file)],
     columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000 }, () => undefined);
   return listCsv(path.join(OUT, 'work', 'g', 'shards', 'orders'));
 }

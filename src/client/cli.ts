@@ -15,7 +15,7 @@ import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
 import { createSchedule, parseInterval, scheduleId } from './schedule';
 import { statusText } from './status';
-import { RunFailedError, runPipeline } from './run';
+import { RunFailedError, runPipeline, summaryLines, type RunOutcome } from './run';
 
 const program = new Command('sweepflow')
   .description('ASX Centre Point order analytics, as a durable pipeline on Temporal')
@@ -34,18 +34,23 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
+function printOutcome(outcome: RunOutcome, json = false): void {
+  process.stdout.write(json ? JSON.stringify(outcome.result, null, 2) + '\n' : summaryLines(outcome).join('\n') + '\n');
+}
+
 program.command('run')
   .description('run the pipeline for a config (embedded server and worker unless TEMPORAL_ADDRESS is set)')
   .requiredOption('-c, --config <file>', 'run config (JSON)')
   .option('--keep-server', 'leave the embedded Temporal server (and its UI) running afterwards')
   .option('--no-worker', 'do not start an in-process worker (use workers started with `sweepflow worker`)')
-  .action(async (o: { config: string; keepServer?: boolean; worker: boolean }) => {
+  .option('--verbose', 'worker and SDK logs on the terminal too (they always go to the log file)')
+  .option('--json', 'print the whole run result as JSON instead of the summary')
+  .action(async (o: { config: string; keepServer?: boolean; worker: boolean; verbose?: boolean; json?: boolean }) => {
     try {
       const config = loadConfigFile(o.config);
-      const { result, uiUrl, workflowId } = await runPipeline(config, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false });
-      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      process.stdout.write(`workflow: ${workflowId}\noutput:   ${result.out}\n${uiUrl ? `ui:       ${uiUrl}\n` : ''}`);
-      process.exit(result.failed > 0 ? 3 : 0);
+      const outcome = await runPipeline(config, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false, logFile: 'auto', verbose: o.verbose });
+      printOutcome(outcome, o.json);
+      process.exit(outcome.result.failed > 0 ? 3 : 0);
     } catch (e) {
       fail(e);
     }
@@ -148,10 +153,13 @@ program.command('resume')
   .argument('<run>', 'run name')
   .option('--keep-server', 'leave the embedded server running afterwards')
   .option('--no-worker', 'do not start an in-process worker')
-  .action(async (run: string, o: { keepServer?: boolean; worker: boolean }) => {
+  .option('--verbose', 'worker and SDK logs on the terminal too (they always go to the log file)')
+  .option('--json', 'print the whole run result as JSON instead of the summary')
+  .action(async (run: string, o: { keepServer?: boolean; worker: boolean; verbose?: boolean; json?: boolean }) => {
     try {
-      const { result, workflowId } = await resumeRun(run, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false });
-      process.stdout.write(JSON.stringify(result, null, 2) + `\nworkflow: ${workflowId}\n`);
+      const outcome = await resumeRun(run, { keepServer: o.keepServer, inProcessWorker: o.worker ? undefined : false, logFile: 'auto', verbose: o.verbose });
+      const { result } = outcome;
+      printOutcome(outcome, o.json);
       process.exit(result.failed > 0 ? 3 : 0);
     } catch (e) {
       fail(e);
@@ -219,9 +227,10 @@ scheduleCmd.command('delete')
 program.command('demo')
   .description('generate sample data (once), run the pipeline on the embedded server, check it against truth.json')
   .option('--keep-server', 'leave the embedded server and UI running')
-  .action(async (o: { keepServer?: boolean }) => {
+  .option('--verbose', 'worker and SDK logs on the terminal too (they always go to the log file)')
+  .action(async (o: { keepServer?: boolean; verbose?: boolean }) => {
     try {
-      process.exit(await runDemo({ keepServer: o.keepServer }));
+      process.exit(await runDemo({ keepServer: o.keepServer, verbose: o.verbose }));
     } catch (e) {
       fail(e);
     }

@@ -9,7 +9,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 /** Finds or builds the Temporal CLI through the project's script (PATH > .tools/bin > go install). */
 export function ensureTemporalCli(): string {
   const script = path.join(PROJECT_ROOT, 'scripts', 'ensure-temporal.sh');
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ENSURE_TEMPORAL_QUIET: '1' } });
   const bin = out.trim().split('\n').pop();
   if (!bin) throw new Error('scripts/ensure-temporal.sh printed no binary path');
   return bin;

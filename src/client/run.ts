@@ -4,6 +4,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
+import { runPaths } from '../io/paths';
+import { logToFile } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
 import { progressQuery, RunNameKey, runWorkflowId, TASK_QUEUE } from '../workflows/shared';
 import type { Progress, RunResult } from '../workflows/types';
@@ -15,8 +17,15 @@ export interface RunOptions {
   keepServer?: boolean;
   /** Start an in-process worker even with TEMPORAL_ADDRESS. @default true without TEMPORAL_ADDRESS */
   inProcessWorker?: boolean;
-  /** Progress lines on stderr. @default true */
+  /** Progress on stderr: one line redrawn on a terminal, a line every 15 s otherwise. @default true */
   progress?: boolean;
+  /**
+   * Where the in-process worker's logs (and the SDK's) go, as JSON lines; `auto`: `<workDir>/<run>/logs/<time>.log`.
+   * @default none: the process default (stderr)
+   */
+  logFile?: string;
+  /** Worker and SDK logs on the terminal as well as in `logFile`. @default false */
+  verbose?: boolean;
 }
 
 /**
@@ -50,6 +59,8 @@ export interface RunOutcome {
   result: RunResult;
   uiUrl: string | null;
   workflowId: string;
+  /** Where the in-process worker logged, when it logged to a file. */
+  logFile: string | null;
 }
 
 /**
@@ -72,6 +83,27 @@ export function progressLine(p: Progress, finishedFromVisibility = 0): string {
   return `[${p.stage}] splits ${p.splits.done}/${p.splits.total}  jobs ${finished}/${j.total} finished` +
     `  securities ${p.securities.done}/${p.securities.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})` +
     `  rows ${p.rowsRead.toLocaleString('en')}  ${(p.bytes / 1e6).toFixed(1)} MB${eta}`;
+}
+
+/** `<workDir>/<run>/logs/<time>.log`: beside the run's other work files, inside its own folder. */
+export function defaultLogFile(config: RunConfig): string {
+  const base = path.resolve(config.baseDir ?? process.cwd());
+  return path.join(runPaths(base, config.output.dir, config.output.workDir, config.name).work, 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+}
+
+/**
+ * A warning when no worker polls the run's task queue (a typo in SWEEPFLOW_TASK_QUEUE, or no worker started
+ * with --no-worker): otherwise the CLI would wait without a word.
+ */
+async function noPollerWarning(client: Client, namespace: string, taskQueue: string): Promise<string | null> {
+  try {
+    const r = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    if ((r.pollers ?? []).length > 0) return null;
+    return `sweepflow: no worker is polling task queue '${taskQueue}' (SWEEPFLOW_TASK_QUEUE): the run waits until one does; ` +
+      'start one with `sweepflow worker` on the same task queue';
+  } catch {
+    return null;
+  }
 }
 
 /** Whether a running execution's input is this config (both in their effective form, defaults filled in). */
@@ -105,11 +137,13 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
   let server: DevServer | null = null;
   let worker: Worker | null = null;
   let workerDone: Promise<void> | null = null;
+  let logFile: string | null = null;
   try {
     if (!settings.external) server = await startDevServer();
     const connection = await clientConnection(settings);
     const client = new Client({ connection, namespace: settings.namespace });
     if (opts.inProcessWorker ?? !settings.external) {
+      if (opts.logFile) logFile = logToFile(opts.logFile === 'auto' ? defaultLogFile(config) : opts.logFile, opts.verbose);
       const { worker: w } = await createSweepflowWorker({ connection: await workerConnection(settings), namespace: settings.namespace, taskQueue });
       worker = w;
       workerDone = w.run();
@@ -135,19 +169,28 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     }
     let timer: NodeJS.Timeout | null = null;
     if (opts.progress ?? true) {
-      let last = '';
+      const tty = process.stderr.isTTY === true;
+      let last = '', lastAt = 0, answered = false, warned = false;
+      const since = Date.now();
       const started = new Date((await handle.describe()).startTime.getTime() - 1000);
       timer = setInterval(() => {
         Promise.all([handle.query(progressQuery), finishedJobs(client, config.name, started).catch(() => 0)]).then(([p, n]) => {
+          answered = true;
           const line = progressLine(p, n);
-          if (line !== last) process.stderr.write(line + '\n');
+          if (line === last || (!tty && Date.now() - lastAt < 15_000)) return;
+          process.stderr.write(tty ? `\r\x1b[K${line.slice(0, (process.stderr.columns || 200) - 1)}` : `${line}\n`);
           last = line;
-        }).catch(() => undefined);
+          lastAt = Date.now();
+        }).catch(() => {
+          if (answered || warned || Date.now() - since < 10_000) return;
+          warned = true;
+          void noPollerWarning(client, settings.namespace, taskQueue).then((w) => { if (w) process.stderr.write(`${tty ? '\n' : ''}${w}\n`); });
+        });
       }, 1000);
     }
     try {
       const result = (await handle.result()) as RunResult;
-      return { result, uiUrl: server?.uiUrl ?? null, workflowId };
+      return { result, uiUrl: server?.uiUrl ?? null, workflowId, logFile };
     } catch (e) {
       if (e instanceof WorkflowFailedError) {
         const { message, type } = rootCause(e);
@@ -155,7 +198,10 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
       }
       throw e;
     } finally {
-      if (timer) clearInterval(timer);
+      if (timer) {
+        clearInterval(timer);
+        if (process.stderr.isTTY) process.stderr.write('\n');
+      }
     }
   } finally {
     if (worker) {
@@ -164,4 +210,22 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     }
     if (server && !opts.keepServer) await server.stop();
   }
+}
+
+/** The few lines a person reads at the end of a run (`--json` prints the whole result instead). */
+export function summaryLines(o: RunOutcome, extra: string[] = []): string[] {
+  const { result } = o;
+  const n = (v: number): string => v.toLocaleString('en');
+  const r = result.reconciliation;
+  return [
+    `run ${result.name}: ${result.jobs} jobs (${result.done} done, ${result.skipped} skipped, ${result.failed} failed, ${result.empty} empty), ` +
+      `${n(result.orders)} Centre Point orders`,
+    `  rows:       read ${n(r.read)} = kept ${n(r.kept)} + filtered ${n(r.filtered)} + rejected ${n(r.rejected)}`,
+    ...result.failures.slice(0, 5).map((f) => `  failed:     ${f.job}: ${f.error}`),
+    ...(result.failures.length > 5 ? [`  failed:     ... ${result.failures.length - 5} more in summary.json`] : []),
+    ...extra,
+    `  output:     ${result.out} (summary.json, report.html, rollups/, by_security/)`,
+    `  workflow:   ${o.workflowId}${o.uiUrl ? `, web ui ${o.uiUrl}` : ''}`,
+    ...(o.logFile ? [`  log:        ${o.logFile}`] : []),
+  ];
 }

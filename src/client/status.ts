@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, TradeDateKey } from '../workflows/shared';
-import type { Progress } from '../workflows/types';
-import { finishedJobs } from './run';
+import type { Progress, RunResult } from '../workflows/types';
+import { finishedJobs, rootCause } from './run';
 
 export interface JobCell {
   security: string;
@@ -62,6 +62,16 @@ export async function jobCells(client: Client, run: string): Promise<JobCell[]> 
   return [...newest.values()].map((v) => v.cell);
 }
 
+/** Why a closed run ended as it did: its root cause when it failed, its failed jobs when some failed. */
+async function outcomeLines(handle: ReturnType<Client['workflow']['getHandle']>): Promise<string[]> {
+  try {
+    const r = (await handle.result()) as RunResult;
+    return r.failures.slice(0, 10).map((f) => `failed job ${f.job}: ${f.error}`);
+  } catch (e) {
+    return [`why: ${rootCause(e).message}`];
+  }
+}
+
 /** One status screen: state, progress bar and counts (while the run answers queries), and the grid. */
 export async function statusText(client: Client, run: string): Promise<{ text: string; closed: boolean }> {
   const handle = client.workflow.getHandle(runWorkflowId(run));
@@ -79,6 +89,7 @@ export async function statusText(client: Client, run: string): Promise<{ text: s
     lines.push(`stage ${progress.stage}  splits ${progress.splits.done}/${progress.splits.total}  rows ${progress.rowsRead.toLocaleString('en')}`);
     lines.push(`jobs ${progressBar(finished, j.total)} ${finished}/${j.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})`);
   }
+  if (desc.status.name !== 'RUNNING') lines.push(...await outcomeLines(handle));
   lines.push(renderGrid(await jobCells(client, run)));
   return { text: lines.join('\n'), closed: desc.status.name !== 'RUNNING' };
 }

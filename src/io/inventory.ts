@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
@@ -23,6 +24,13 @@ export async function fingerprint(file: string): Promise<Fingerprint> {
   } finally {
     await fh.close();
   }
+}
+
+/** SHA-1 of a whole file (to confirm that two inputs with the same fingerprint are copies). */
+export async function contentSha1(file: string): Promise<string> {
+  const h = createHash('sha1');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 const DATA_FILE = /\.csv(\.gz)?$/i;

@@ -67,3 +67,8 @@ export function shardFile(p: RunPaths, kind: string, security: string, date: str
 export function jobOutputDir(p: RunPaths, security: string, date: string): string {
   return path.join(p.bySecurity, safeSegment(security), date);
 }
+
+/** jobs/<security>.json of a run's work folder: the dates of one security and their inputs. */
+export function securityIndexPath(work: string, security: string): string {
+  return path.join(work, 'jobs', `${safeSegment(security)}.json`);
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { orderRow, ORDER_SHARD_COLUMNS, quoteRow, QUOTE_SHARD_COLUMNS, tradeRow, TRADE_SHARD_COLUMNS, type RowOutcome } from '../domain/ingest-rules';
 import type { Split } from '../domain/splits';
@@ -30,7 +31,8 @@ export interface ShardTask {
   runName: string;
   planCreatedAt: string;
   split: Split;
-  files: { index: number; path: string }[];
+  /** The split's input files with their size and mtime as planned: a file changed since is an error. */
+  files: { index: number; path: string; size: number; mtimeMs: number }[];
   columns: Record<'orders' | 'trades' | 'nbbo', Record<string, string>>;
   masks: { centrePoint: number; sweep: number };
   maxRejectShare: number;
@@ -121,6 +123,25 @@ function ruleFor(task: ShardTask, cols: ColumnIndex, width: number): (f: string[
   return (f) => quoteRow(f, cols, width);
 }
 
+/** A file as a plan records it for the shard step (its size and mtime now). */
+export function plannedInput(index: number, file: string): ShardTask['files'][number] {
+  const st = statSync(file);
+  return { index, path: file, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+}
+
+/**
+ * An input file must be as the plan saw it: rows appended (or a file replaced) after planning would be
+ * read in part, or attributed to a plan that does not describe them.
+ */
+async function assertUnchanged(f: { path: string; size: number; mtimeMs: number }): Promise<void> {
+  const st = await stat(f.path).catch(() => null);
+  if (!st) throw new InputError(f.path, 'the file was removed after the run was planned; start the run again');
+  if (st.size !== f.size || Math.floor(st.mtimeMs) !== f.mtimeMs) {
+    throw new InputError(f.path, `the file changed after the run was planned (size ${f.size} -> ${st.size} bytes, ` +
+      `modified ${new Date(st.mtimeMs).toISOString()}); start the run again to plan it anew`);
+  }
+}
+
 /** A (security, date) partition of a split: its counts and, while a part of the split keeps rows in it, that part's shard. */
 interface ShardPartition {
   counts: PartitionCounts;
@@ -160,7 +181,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   const shardOf = new Map<string, ShardRef>();
   const totals = EMPTY();
   const fileStats: SplitManifest['files'] = [];
-  const fileOf = new Map(task.files.map((f) => [f.index, f.path]));
+  const fileOf = new Map(task.files.map((f) => [f.index, f]));
   const kind = split.kind as 'orders' | 'trades' | 'nbbo';
   let bytesDone = 0;
   const warnings: string[] = [];
@@ -168,7 +189,9 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   try {
     for (let partIndex = 0; partIndex < split.parts.length; partIndex++) {
       const part = split.parts[partIndex];
-      const file = fileOf.get(part.file)!;
+      const planned = fileOf.get(part.file)!;
+      const file = planned.path;
+      await assertUnchanged(planned);
       const stats: FileCounts = { path: file, read: 0, rejected: 0, unattributedRejects: 0, rejectsByPartition: [] };
       fileStats.push(stats);
       const rejectedIn = new Map<PartitionCounts, { security: string; date: string; rejected: number }>();
@@ -256,6 +279,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
         start: part.start, end: part.end, firstLine: part.firstLine,
         onProgress: (b) => onProgress({ bytes: bytesDone + b, rows: totals.read }),
       });
+      await assertUnchanged(planned); // rows appended while it was read would be lost without a word
       // This part's shards are complete: write them out and give their buffers back before the next part.
       writer.flush();
       writer.close();

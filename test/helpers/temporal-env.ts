@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { checkFailedRunInvariants, checkRunInvariants } from '../../src/jobs/run-invariants';
+import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/client/dev-server';
 import { createSweepflowWorker } from '../../src/worker/worker';
@@ -50,7 +52,7 @@ export async function startTestEnv(name: string, extraArgs: string[] = []): Prom
   const server = await startDevServer({ port, uiPort, dbFile: null, extraArgs, logFile: path.join(TEST_OUTPUT, `temporal-${name}.log`) });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const client = checkedClient(new Client({ connection }));
   const workers: { worker: Worker; done: Promise<void> }[] = [];
   bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
   return {
@@ -68,6 +70,49 @@ export async function startTestEnv(name: string, extraArgs: string[] = []): Prom
       await server.stop();
     },
   };
+}
+
+/**
+ * The client of the tests, with every pipeline run's outcome checked against the trust invariants
+ * (src/jobs/run-invariants): a finished run's (a)-(e), a failed run's (a) and (c). Every integration and
+ * fault test gets them without having to remember.
+ */
+function checkedClient(client: Client): Client {
+  const wf = client.workflow;
+  const runOf = (input: unknown): { work: string } | null => {
+    const c = input as { name?: string; baseDir?: string; output?: { workDir?: string } } | undefined;
+    if (!c?.name) return null;
+    return { work: path.resolve(c.baseDir ?? process.cwd(), c.output?.workDir ?? 'work', c.name) };
+  };
+  const checked = async <T>(result: Promise<T>, input: unknown): Promise<T> => {
+    try {
+      const r = await result;
+      const summaryFile = (r as { summaryFile?: string } | null)?.summaryFile;
+      if (summaryFile) await expectRunInvariants(summaryFile);
+      return r;
+    } catch (e) {
+      const run = runOf(input);
+      if (e instanceof WorkflowFailedError && run && existsSync(path.join(run.work, 'plan.json'))) await expectFailedRunInvariants(run.work);
+      throw e;
+    }
+  };
+  const wrapHandle = <H extends { result(): Promise<unknown> }>(h: H, input: () => Promise<unknown>): H => {
+    const result = h.result.bind(h);
+    h.result = async () => checked(result(), await input().catch(() => undefined));
+    return h;
+  };
+  const execute = wf.execute.bind(wf), start = wf.start.bind(wf), getHandle = wf.getHandle.bind(wf);
+  const inputOf = async (workflowId: string): Promise<unknown> => {
+    const history = await getHandle(workflowId).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+  };
+  wf.execute = ((type: string, opts: { args?: unknown[] }) => checked(execute(type, opts as never), opts.args?.[0])) as typeof wf.execute;
+  wf.start = (async (type: string, opts: { args?: unknown[]; workflowId: string }) =>
+    wrapHandle(await start(type, opts as never), async () => opts.args?.[0])) as typeof wf.start;
+  wf.getHandle = ((workflowId: string, ...rest: unknown[]) =>
+    wrapHandle(getHandle(workflowId, ...(rest as [])), () => inputOf(workflowId))) as typeof wf.getHandle;
+  return client;
 }
 
 /** Polls until check() returns a value that is not undefined, or fails after timeoutMs. */
@@ -100,4 +145,14 @@ export async function runFailure(env: TestEnv, taskQueue: string, workflowId: st
     return msg;
   }
   throw new Error(`${workflowId} should have failed`);
+}
+
+/** The trust invariants (a)-(e) of a finished run (src/jobs/run-invariants): asserted after every run of the integration tests. */
+export async function expectRunInvariants(summaryFile: string): Promise<void> {
+  expect(await checkRunInvariants(summaryFile)).toEqual([]);
+}
+
+/** Invariants (a) and (c) of a run that failed before its summary. */
+export async function expectFailedRunInvariants(work: string): Promise<void> {
+  expect(await checkFailedRunInvariants(work)).toEqual([]);
 }

@@ -4,7 +4,7 @@ import { packSplits } from '../../src/domain/splits';
 import { generate } from '../../src/generator/generate';
 import { findCutPoints } from '../../src/io/cut-points';
 import { orderIdKey, readOrderEvents, readTrades } from '../../src/io/shard-reader';
-import { shardSplitTask, type ShardTask } from '../../src/io/shard-split';
+import { shardSplitTask, type ShardTask, plannedInput } from '../../src/io/shard-split';
 import { ORDER_SHARD_COLUMNS, TRADE_SHARD_COLUMNS } from '../../src/domain/ingest-rules';
 import type { OrderEvent, TradeSide } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
@@ -35,7 +35,7 @@ async function bothWays(kind: 'orders' | 'trades', file: string, extra: (variant
     let rejects = '';
     for (const split of splits) {
       const task: ShardTask = {
-        baseDir, outputDir: 'out', workDir: 'work', runName: 'b', planCreatedAt: 'p', split, files: [{ index: 0, path: file }],
+        baseDir, outputDir: 'out', workDir: 'work', runName: 'b', planCreatedAt: 'p', split, files: [plannedInput(0, file)],
         columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.5, chunkRows: 100, bytePath,
       };
       const { manifest } = await shardSplitTask(task, () => undefined);

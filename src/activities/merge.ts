@@ -74,7 +74,7 @@ const jobKey = (security: string, date: string): string => JSON.stringify([secur
  * The committed manifest and partial rollup of a job, or why they cannot be merged: no manifest, one made
  * from other inputs (a stale output of an earlier run), or outputs missing, resized or changed since.
  */
-async function committedPartial(dir: string, fingerprint: string): Promise<{ manifest: JobManifest; partialText: string; bytes: number } | string> {
+export async function committedPartial(dir: string, fingerprint: string): Promise<{ manifest: JobManifest; partialText: string; bytes: number } | string> {
   const manifest = await readManifest(dir);
   if (!manifest) return 'no committed output';
   if (manifest.fingerprint !== fingerprint) return 'its committed output was made from other inputs or settings (stale)';

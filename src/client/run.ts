@@ -181,11 +181,11 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
           process.stderr.write(tty ? `\r\x1b[K${line.slice(0, (process.stderr.columns || 200) - 1)}` : `${line}\n`);
           last = line;
           lastAt = Date.now();
-        }).catch(() => {
-          if (answered || warned || Date.now() - since < 10_000) return;
-          warned = true;
-          void noPollerWarning(client, settings.namespace, taskQueue).then((w) => { if (w) process.stderr.write(`${tty ? '\n' : ''}${w}\n`); });
-        });
+        }).catch(() => undefined);
+        // A query waits for a worker, so silence is the sign: after 10 s without an answer, look for pollers.
+        if (answered || warned || Date.now() - since < 10_000) return;
+        warned = true;
+        void noPollerWarning(client, settings.namespace, taskQueue).then((w) => { if (w) process.stderr.write(`${tty ? '\n' : ''}${w}\n`); });
       }, 1000);
     }
     try {

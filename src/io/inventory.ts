@@ -36,11 +36,12 @@ export async function contentSha1(file: string): Promise<string> {
 const DATA_FILE = /\.csv(\.gz)?$/i;
 
 /**
- * Expands files, folders (every .csv / .csv.gz below them) and globs into a sorted, de-duplicated list.
+ * Expands files, folders (every .csv / .csv.gz below them) and globs into a sorted list; a file reached by
+ * two patterns is listed twice (the plan reads it once and reports it).
  * A pattern that matches nothing is an error naming the config path it came from.
  */
 export async function expandInputs(patterns: readonly string[], baseDir: string, configPath: string): Promise<string[]> {
-  const out = new Set<string>();
+  const out: string[] = [];
   for (let i = 0; i < patterns.length; i++) {
     const p = patterns[i];
     const abs = path.resolve(baseDir, p);
@@ -54,7 +55,7 @@ export async function expandInputs(patterns: readonly string[], baseDir: string,
       found = await glob([p], { cwd: baseDir, absolute: true });
     }
     if (found.length === 0) throw new Error(`${configPath}[${i}]: '${p}' matches no file (resolved against ${baseDir})`);
-    for (const f of found) out.add(path.normalize(f));
+    for (const f of found) out.push(path.normalize(f));
   }
-  return [...out].sort();
+  return out.sort();
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { CsvTokenizer, MAX_RECORD_BYTES, MAX_RECORD_LINES, UNTERMINATED } from '../../src/io/csv-tokenizer';
 import { CutScanner } from '../../src/io/cut-points';
+import { corpus } from '../corpus/cases';
 
 /** What the tokenizer makes of a document: records (line, fields) and rejects (line, reason, raw). */
 interface Read {
@@ -30,17 +31,25 @@ describe('the framing rule: one damaged record reaches at most MAX_RECORD_LINES 
     expect(r.records[11]).toEqual({ line: 13, fields: ['11', 'v', 'w'] });
   });
 
-  it('a stray quote near the end of input rejects its line, not the rest', () => {
+  it(corpus('F02'), () => {
     const r = tokenize(Buffer.from('h\n1\n"2\n3\n4'));
     expect(r.rejects).toEqual([{ line: 3, raw: '"2', reason: UNTERMINATED }]);
     expect(r.records.map((x) => x.fields[0])).toEqual(['h', '1', '3', '4']);
   });
 
-  it('a quoted field may hold newlines up to the bound', () => {
+  it(corpus('F06'), () => {
     const inside = Array.from({ length: MAX_RECORD_LINES }, (_, i) => `l${i}`).join('\n');
     const r = tokenize(Buffer.from(`h\n"${inside}",x\nnext\n`));
     expect(r.rejects).toEqual([]);
     expect(r.records).toEqual([{ line: 1, fields: ['h'] }, { line: 2, fields: [inside, 'x'] }, { line: 2 + MAX_RECORD_LINES, fields: ['next'] }]);
+  });
+
+  it(corpus('F07'), () => {
+    const inside = Array.from({ length: MAX_RECORD_LINES + 1 }, (_, i) => `l${i}`).join('\n');
+    const r = tokenize(Buffer.from(`h\n"${inside}",x\nnext\n`));
+    expect(r.rejects).toEqual([{ line: 2, raw: '"l0', reason: UNTERMINATED },
+      { line: 2 + MAX_RECORD_LINES, raw: `l${MAX_RECORD_LINES}",x`, reason: 'quote inside unquoted field 1' }]);
+    expect(r.records.map((x) => x.fields)).toEqual([['h'], ...Array.from({ length: MAX_RECORD_LINES - 1 }, (_, i) => [`l${i + 1}`]), ['next']]);
   });
 
   it('\\r\\r\\n and \\r\\n line ends leave no CR in the last field', () => {
@@ -48,7 +57,7 @@ describe('the framing rule: one damaged record reaches at most MAX_RECORD_LINES 
     expect(r.records.map((x) => x.fields)).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
   });
 
-  it('a 50 MB field is one reject (its raw text cut), and reading goes on at the next line', () => {
+  it(corpus('F05'), () => {
     const big = Buffer.alloc(50 * 1024 * 1024, 0x41);
     const doc = Buffer.concat([Buffer.from('h,x\n1,'), big, Buffer.from('\n2,ok\n')]);
     for (const chunk of [1024 * 1024, 7 * 1024 * 1024 + 3, doc.length]) {
@@ -61,7 +70,7 @@ describe('the framing rule: one damaged record reaches at most MAX_RECORD_LINES 
     }
   });
 
-  it('cut points follow the same framing: a range reader agrees with the whole-file reader on damaged input', () => {
+  it(corpus('F10'), () => {
     const doc = Buffer.from('h,v\n' + lines(300, (i) => (i % 37 === 5 ? `${i},"stray` : i % 41 === 7 ? `${i},"two\nlines"` : `${i},x`)));
     const whole = tokenize(doc);
     for (const target of [16, 100, 700]) {

@@ -74,8 +74,12 @@ export class CsvTokenizer {
    * no fields are built. Lets a hot path route rows without creating strings.
    */
   onRawRecord: ((buf: Buffer, start: number, end: number, line: number) => boolean) | null = null;
-  /** Called after each record (kept, blank or rejected) with the absolute offset and line number of the next. */
+  /**
+   * Called after each record (kept, blank or rejected) that ends at or past `recordEndFrom`, with the
+   * absolute offset and line number of the next (the cut scanner asks only near its targets).
+   */
   onRecordEnd: ((nextStart: number, nextLine: number) => void) | null = null;
+  recordEndFrom = 0;
 
   constructor(private readonly onRecord: RecordHandler, opts: TokenizerOptions = {}) {
     this.atStart = opts.bom ?? true;
@@ -125,6 +129,21 @@ export class CsvTokenizer {
     if (pos < buf.length) this.carry = buf === chunk ? Buffer.from(buf.subarray(pos)) : buf.subarray(pos);
   }
 
+  /**
+   * Frame-only scanning of `buf`, whose first byte is at absolute offset `base`, without the join copy of
+   * `push`: returns where the incomplete tail starts, which the caller keeps in front of the next bytes
+   * (at most MAX_RECORD_BYTES + 1: longer records are rejected and skipped as they arrive).
+   */
+  frame(buf: Buffer, base: number, final: boolean): number {
+    this.bufBase = base;
+    let pos = 0;
+    if (this.atStart && buf.length > 0) {
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+      this.atStart = false;
+    }
+    return this.scan(buf, pos, final);
+  }
+
   /** Gives the join buffer back to the thread's shelf (call once the input is done). */
   release(): void {
     giveBuffer(this.joined);
@@ -143,7 +162,7 @@ export class CsvTokenizer {
   }
 
   private recordEnd(next: number): void {
-    this.onRecordEnd?.(this.bufBase + next, this.nextLine);
+    if (this.onRecordEnd !== null && this.bufBase + next >= this.recordEndFrom) this.onRecordEnd(this.bufBase + next, this.nextLine);
   }
 
   /** Delivers every complete record in buf from pos; returns where the incomplete tail starts. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { csvLine } from './csv-writer';
 
 const CHUNK = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 /**
  * Spare chunks of this thread, shared by its writers one split after another: a split's buffers serve the
  * next split, so memory reaches its level on the first split and stays there, however many follow.
@@ -29,6 +30,11 @@ export interface Partition {
  */
 export class PartitionWriter {
   private readonly partitions = new Map<string, Partition>();
+  /**
+   * Partitions holding a buffer: the only ones flush and close visit, so a split of 20,000 small files
+   * (one shard each, flushed and closed file by file) stays linear in its files.
+   */
+  private readonly live = new Set<Partition>();
   private buffered = 0;
 
   constructor(private readonly header: readonly string[], private readonly budgetBytes = 32 * 1024 * 1024) {}
@@ -68,6 +74,7 @@ export class PartitionWriter {
     if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
     p.current = this.chunk(bytes);
     p.pos = 0;
+    this.live.add(p);
   }
 
   /** A chunk of at least `min` bytes: a spare one when it fits. */
@@ -79,6 +86,7 @@ export class PartitionWriter {
     mkdirSync(path.dirname(file), { recursive: true });
     const p: Partition = { file, chunks: [], current: this.chunk(0), pos: 0, rows: -1, hash: createHash('sha1') };
     this.partitions.set(file, p);
+    this.live.add(p);
     this.append(p, csvLine(this.header));
     return p;
   }
@@ -93,7 +101,7 @@ export class PartitionWriter {
   }
 
   flush(): void {
-    for (const p of this.partitions.values()) {
+    for (const p of this.live) {
       if (p.pos > 0) {
         p.chunks.push(p.current.subarray(0, p.pos));
         p.current = this.chunk(0);
@@ -121,13 +129,14 @@ export class PartitionWriter {
     this.buffered = 0;
   }
 
-  /** Returns this writer's buffers to the thread's spares; call after the last flush. */
+  /** Returns this writer's buffers to the thread's spares; call after a flush (writing again takes new ones). */
   close(): void {
-    for (const p of this.partitions.values()) {
+    for (const p of this.live) {
       spare(p.current);
-      p.current = Buffer.alloc(0);
+      p.current = EMPTY;
       p.pos = 0;
     }
+    this.live.clear();
   }
 
   /** Files written, their row counts and a hash of their content (identity for incremental runs). */

@@ -75,7 +75,7 @@ describe('the framing rule: one damaged record reaches at most MAX_RECORD_LINES 
     const whole = tokenize(doc);
     for (const target of [16, 100, 700]) {
       const scanner = new CutScanner(target, doc.length);
-      scanner.push(doc);
+      scanner.push(doc, true);
       const bounds = [{ offset: 0, line: 1 }, ...scanner.cuts, { offset: doc.length, line: -1 }];
       const pieces: Read = { records: [], rejects: [] };
       for (let i = 0; i + 1 < bounds.length; i++) {

@@ -166,9 +166,10 @@ async function mergeRunWork(input: MergeInput): Promise<MergeResult> {
   const rejectsFiles = await readdir(paths.rejects).catch(() => [] as string[]);
   const listed = new Set(failed.map((f) => jobKey(f.security, f.date)));
   // Failures the workflows saw beyond the job matrix on disk (a security that could not run at all).
-  const failures = [...failed.map((f) => ({ job: `${f.security}/${f.date}`, security: f.security, date: f.date, error: f.error })),
-    ...input.failures.filter((f) => f.security === undefined || f.date === null || !listed.has(jobKey(f.security, f.date ?? '')))
-      .filter((f) => f.date !== null || !jobsIndex.securities.some((s) => s.security === f.security))];
+  const inIndex = new Set(jobsIndex.securities.map((s) => s.security));
+  const beyond = input.failures.filter((f) => f.security === undefined ||
+    (f.date === null ? !inIndex.has(f.security) : !listed.has(jobKey(f.security, f.date ?? ''))));
+  const failures = [...failed.map((f) => ({ job: `${f.security}/${f.date}`, security: f.security, date: f.date, error: f.error })), ...beyond];
   const reconciliation = Object.values(byKind).reduce(add, zero());
   for (const f of failed) jobRows.push([f.security, f.date, 'failed', '0', f.error]);
   for (const j of jobsIndex.emptyJobs ?? []) jobRows.push([j.security, j.date, 'empty', '0', '']);

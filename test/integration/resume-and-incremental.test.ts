@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resumeRun } from '../../src/client/control';
 import { generate, type Truth } from '../../src/generator/generate';
 import type { RunResult } from '../../src/workflows/types';
-import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { expectRunInvariants, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 const dir = path.join(TEST_OUTPUT, 'resume');
 const queue = 'it-resume';
@@ -56,6 +56,7 @@ it('corrupted partitions fail exactly their jobs; after the fix, resume runs exa
 
   for (const d of truth.dates) copyFileSync(path.join(dir, 'data', 'orders', `orders_${d}.csv`), path.join(dir, 'live', 'orders', `orders_${d}.csv`)); // the fix
   const { result } = await resumeRun('resume-it', { inProcessWorker: false, progress: false });
+  await expectRunInvariants(result.summaryFile); // resumeRun has its own client: checked here
   expect(result).toMatchObject({ jobs: 6, done: 3, skipped: 3, failed: 0 });
   // The re-merge read the jobs' manifests and partial aggregates and nothing else of theirs.
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8'));

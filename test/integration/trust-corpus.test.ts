@@ -1,10 +1,11 @@
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { committedPartial } from '../../src/activities/merge';
 import { safeSegment } from '../../src/io/paths';
+import { checkRunInvariants } from '../../src/jobs/run-invariants';
 import type { RunResult } from '../../src/workflows/types';
 import { corpus } from '../corpus/cases';
 import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
@@ -279,9 +280,19 @@ describe('errors', () => {
     expect(await fails('e03')).toContain('is UTF-16 (byte-order mark FF FE)');
   });
 
-  it('a copy of the corpus is kept for the CLI tests', () => {
-    cpSync(path.join(dir, 'f01'), path.join(dir, 'cli-src'), { recursive: true });
-    expect(readdirSync(path.join(dir, 'cli-src', 'orders'))).toEqual(['a.csv']);
-    expect(gzipSync('x').length).toBeGreaterThan(0);
+  it('the invariant checker catches what it checks (negative control)', async () => {
+    write('neg', { 'orders/a.csv': orders(50, (i) => (i === 7 ? { qty: 'q' } : {})) });
+    const r = await run('neg', { thresholds: { maxRejectShare: 0.5 } });
+    expect(await checkRunInvariants(r.summaryFile)).toEqual([]);
+    const summary = summaryOf(r);
+    writeFileSync(r.summaryFile, JSON.stringify({ ...summary, reconciliation: { ...summary.reconciliation, total: { ...summary.reconciliation.total, kept: 48 } } }));
+    writeFileSync(path.join(dir, 'neg', 'stray.txt'), 'written outside the run');
+    unlinkSync(path.join(r.out, summary.rejects[0]));
+    const problems = await checkRunInvariants(r.summaryFile);
+    expect(problems).toEqual(expect.arrayContaining([
+      'run: read 50 != kept 48 + filtered 0 + rejected 1',
+      expect.stringMatching(/rejects file .* is missing/),
+      `written outside the run's folders: ${path.join(dir, 'neg', 'stray.txt')}`,
+    ]));
   });
 });

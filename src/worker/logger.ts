@@ -18,7 +18,8 @@ export function logToFile(file: string, verbose = false): string {
   if (installed) return installed;
   mkdirSync(path.dirname(file), { recursive: true });
   const level = process.env.SWEEPFLOW_LOG_LEVEL ?? 'info';
-  const streams: pino.StreamEntry[] = [{ stream: pino.destination({ dest: file, sync: false, mkdir: true }) }];
+  // Sync writes: the CLI exits right after its summary, and an async stream would lose the last lines.
+  const streams: pino.StreamEntry[] = [{ stream: pino.destination({ dest: file, sync: true, mkdir: true }) }];
   if (verbose) streams.push({ stream: process.stderr });
   logger = pino({ name: 'sweepflow', level }, pino.multistream(streams));
   const sdk = logger.child({ component: 'temporal-sdk' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { Client } from '@temporalio/client';
 import { detectHost } from '../config/host-profile';
+import { EnvError, envLogLevel } from '../config/env';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { generate } from '../generator/generate';
 import { buildReport } from '../report/report';
@@ -24,6 +25,10 @@ const program = new Command('sweepflow')
 function fail(e: unknown): never {
   if (e instanceof ConfigError) {
     process.stderr.write(e.message + '\n');
+    process.exit(2);
+  }
+  if (e instanceof EnvError) {
+    process.stderr.write(`sweepflow: ${e.message}\n`);
     process.exit(2);
   }
   if (e instanceof RunFailedError) {
@@ -77,6 +82,7 @@ program.command('worker')
   .description('run a worker (sized from this host) until SIGINT/SIGTERM, then drain in-flight work')
   .action(async () => {
     try {
+      envLogLevel();
       const settings = serviceSettings();
       const { worker, profile } = await createSweepflowWorker({
         connection: await workerConnection(settings), namespace: settings.namespace,

@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { envInt } from '../config/env';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CutPoint } from '../io/cut-points';
@@ -58,7 +59,7 @@ export class ThreadPool {
   private nextId = 1;
   readonly script: string | null = threadScript();
 
-  constructor(readonly size = Math.max(1, Number(process.env.SWEEPFLOW_THREADS) || os.availableParallelism())) {}
+  constructor(readonly size = envInt('SWEEPFLOW_THREADS', 1, 1024, os.availableParallelism())) {}
 
   private spawn(): Worker {
     const w = new Worker(this.script!);

@@ -1,10 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import { envLogLevel } from '../config/env';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
 /** The process logger (JSON lines; `SWEEPFLOW_LOG_LEVEL` sets the level). */
-export let logger = pino({ name: 'sweepflow', level: process.env.SWEEPFLOW_LOG_LEVEL ?? 'info' });
+export let logger = pino({ name: 'sweepflow', level: (() => {
+  try {
+    return envLogLevel();
+  } catch {
+    return 'info'; // reported where it is used: logToFile and the worker command validate it
+  }
+})() });
 
 let installed: string | null = null;
 
@@ -17,7 +24,7 @@ let installed: string | null = null;
 export function logToFile(file: string, verbose = false): string {
   if (installed) return installed;
   mkdirSync(path.dirname(file), { recursive: true });
-  const level = process.env.SWEEPFLOW_LOG_LEVEL ?? 'info';
+  const level = envLogLevel();
   // Sync writes: the CLI exits right after its summary, and an async stream would lose the last lines.
   const streams: pino.StreamEntry[] = [{ stream: pino.destination({ dest: file, sync: true, mkdir: true }) }];
   if (verbose) streams.push({ stream: process.stderr });

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '../activities';
 import { detectHost, type HostProfile } from '../config/host-profile';
+import { envInt } from '../config/env';
 import { configSchema } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/shared';
 
@@ -24,7 +25,7 @@ export interface SweepflowWorkerOptions {
  */
 export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promise<{ worker: Worker; profile: HostProfile }> {
   const profile = opts.profile ?? (await detectHost(configSchema.shape.processing.parse(undefined)));
-  const slots = Number(process.env.SWEEPFLOW_ACTIVITY_SLOTS) || profile.activitySlots;
+  const slots = envInt('SWEEPFLOW_ACTIVITY_SLOTS', 1, 10_000, profile.activitySlots);
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
@@ -36,11 +37,11 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     // Every open workflow should stay cached: an evicted security workflow is replayed from its whole history
     // on its next event. Up to securityConcurrency x jobConcurrency jobs are open at once (10 x 20 by default;
     // 1 MB or less each).
-    maxCachedWorkflows: Number(process.env.SWEEPFLOW_MAX_CACHED_WORKFLOWS) || 2000,
+    maxCachedWorkflows: envInt('SWEEPFLOW_MAX_CACHED_WORKFLOWS', 1, 1_000_000, 2000),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
     // How long the server holds a cached workflow's task for this worker before any worker may take it; a
     // killed worker costs the run that long. @default 10 s
-    stickyQueueScheduleToStartTimeout: `${Number(process.env.SWEEPFLOW_STICKY_TIMEOUT_SECONDS) || 10} seconds`,
+    stickyQueueScheduleToStartTimeout: `${envInt('SWEEPFLOW_STICKY_TIMEOUT_SECONDS', 1, 3600, 10)} seconds`,
   });
   return { worker, profile: { ...profile, activitySlots: slots } };
 }

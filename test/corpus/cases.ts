@@ -79,6 +79,7 @@ export const CASES: readonly CorpusCase[] = [
   { id: 'C04', kind: 'config', input: '`24:00` as end, and as start', outcome: 'accepted as the end; an error as the start' },
   { id: 'C05', kind: 'config', input: '`jobs.dates` `2024-02-31`', outcome: 'config error: not a calendar date' },
   { id: 'C06', kind: 'config', input: '`inputs.reference` naming a missing file', outcome: 'plan error naming inputs.reference' },
+  { id: 'C08', kind: 'config', input: 'SWEEPFLOW_ACTIVITY_SLOTS=-5, SWEEPFLOW_THREADS=abc, SWEEPFLOW_LOG_LEVEL=loud', outcome: 'an error naming the variable and its range (exit 2)' },
   { id: 'C07', kind: 'config', input: 'heartbeat 0 s, splitBytes 1, a mask of 2^31, intervals of a year', outcome: 'config errors on each path' },
   // Noise
   { id: 'N01', kind: 'noise', input: '`npm run demo` on a warm machine', outcome: 'under 15 lines, ending with the summary and the log file' },

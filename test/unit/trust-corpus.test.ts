@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EnvError, envInt, envLogLevel } from '../../src/config/env';
 import { ConfigError, parseConfig } from '../../src/config/load';
 import { orderRow, tradeRow } from '../../src/domain/ingest-rules';
 import { DEFAULT_MASKS } from '../../src/domain/order-type';
@@ -152,6 +153,14 @@ describe('trust corpus: config', () => {
 
   it(corpus('C05'), () => {
     expect(problems({ ...minimal, jobs: { dates: ['2024-02-31', '2024-02-29'] } })).toEqual(['jobs.dates[0]: not a calendar date']);
+  });
+
+  it(corpus('C08'), () => {
+    expect(() => envInt('SWEEPFLOW_ACTIVITY_SLOTS', 1, 10_000, 4, { SWEEPFLOW_ACTIVITY_SLOTS: '-5' }))
+      .toThrow(new EnvError('SWEEPFLOW_ACTIVITY_SLOTS', "'-5' is not an integer from 1 to 10000"));
+    expect(() => envInt('SWEEPFLOW_THREADS', 1, 1024, 2, { SWEEPFLOW_THREADS: 'abc' })).toThrow("SWEEPFLOW_THREADS: 'abc' is not an integer from 1 to 1024");
+    expect(envInt('SWEEPFLOW_THREADS', 1, 1024, 2, { SWEEPFLOW_THREADS: '' })).toBe(2);
+    expect(() => envLogLevel({ SWEEPFLOW_LOG_LEVEL: 'loud' })).toThrow("SWEEPFLOW_LOG_LEVEL: 'loud' is not one of trace, debug, info, warn, error, fatal, silent");
   });
 
   it(corpus('C07'), () => {

@@ -68,6 +68,11 @@ export class PartitionWriter {
     if (this.buffered > this.budgetBytes) this.flush();
   }
 
+  /** Partitions holding a buffer now (each up to a 64 KiB chunk, and its pending chunks). */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
   /** Makes sure `p.current` has `bytes` free, moving a full chunk to the flush list. */
   private room(p: Partition, bytes: number): void {
     if (p.pos + bytes <= p.current.length) return;

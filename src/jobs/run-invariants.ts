@@ -16,8 +16,9 @@ import type { JobManifest } from './manifest';
  * (d) distinct (security, date) jobs never share an output folder, and a folder's manifest names its own job;
  * (e) nothing was written under the run's base folder outside out/<run>/ and work/<run>/ while it ran.
  * Returns the problems found (none: an empty list). Engine-free: the tests call it after every run.
+ * `ignore`: folders under the base folder that others write to (a dev server's state, test logs).
  */
-export async function checkRunInvariants(summaryFile: string): Promise<string[]> {
+export async function checkRunInvariants(summaryFile: string, opts: { ignore?: string[] } = {}): Promise<string[]> {
   const problems: string[] = [];
   const fail = (what: string): void => { problems.push(what); };
   const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as RunSummary;
@@ -85,7 +86,9 @@ export async function checkRunInvariants(summaryFile: string): Promise<string[]>
   // (e) nothing written outside out/<run>/ and work/<run>/ since the run started.
   // Other runs' folders beside this one are theirs (tests run several in one base folder).
   const since = Date.parse(summary.run.startedAt);
-  const runFolders = (d: string): boolean => [path.dirname(paths.out), path.dirname(paths.work)].includes(path.dirname(d)) && RUN_NAME.test(path.basename(d));
+  const ignored = (opts.ignore ?? []).map((d) => path.resolve(d));
+  const runFolders = (d: string): boolean => ignored.includes(d) ||
+    ([path.dirname(paths.out), path.dirname(paths.work)].includes(path.dirname(d)) && RUN_NAME.test(path.basename(d)));
   for (const f of await newerFiles(plan.baseDir, since, runFolders)) fail(`written outside the run's folders: ${f}`);
   return problems;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { corpus } from '../corpus/cases';
-import { ROOT, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { expectFailedRunInvariants, expectRunInvariants, ROOT, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 /** What a person sees from the `sweepflow` CLI: root causes, exit codes, refusals, warnings, a quiet demo. */
 const dir = path.join(TEST_OUTPUT, 'cli-errors');
@@ -63,6 +63,7 @@ it(corpus('E02'), async () => {
   const r = await cli(['run', '-c', config('badgz', 'gz')]);
   expect(r.code).toBe(2);
   expect(r.err).toContain(`${path.join(dir, 'gz', 'a.csv.gz')}: corrupt gzip`);
+  await expectFailedRunInvariants(path.join(dir, 'work', 'badgz'));
 });
 
 it(corpus('E06') + '; ' + corpus('E07'), async () => {
@@ -83,7 +84,7 @@ it(corpus('E06') + '; ' + corpus('E07'), async () => {
   await env.client.workflow.getHandle('sweepflow-held').terminate('test over');
 });
 
-it(corpus('N01'), () => {
+it(corpus('N01'), async () => {
   const demo = (): { code: number | null; out: string } => {
     const r = spawnSync('npm', ['run', 'demo'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TEMPORAL_ADDRESS: '' }, timeout: 300_000 });
     return { code: r.status, out: r.stdout + r.stderr };
@@ -96,4 +97,7 @@ it(corpus('N01'), () => {
   expect(warm.out).toMatch(/run sample: 12 jobs \(0 done, 12 skipped, 0 failed, 0 empty\), 10,311 Centre Point orders/);
   expect(lines.find((l) => l.trim().startsWith('log:'))).toMatch(/work\/sample\/logs\/.*\.log$/);
   expect(warm.out).not.toMatch(/webpack|asset workflow-bundle|taskToken/);
+  // The demo's base folder is the project: the dev server's state, builds and test logs live there too.
+  await expectRunInvariants(path.join(ROOT, 'out', 'sample', 'summary.json'),
+    ['.state', 'test-output', 'node_modules', '.tools', 'dist', '.git', 'data'].map((d) => path.join(ROOT, d)));
 });

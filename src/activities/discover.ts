@@ -3,8 +3,6 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeJsonAtomic } from '../io/atomic';
 import { securityIndexPath } from '../io/paths';
-
-export { securityIndexPath };
 import type { DiscoverResult, RunRef } from '../workflows/types';
 import { loadPlan } from './run-context';
 import { readSplitManifest } from './shard';

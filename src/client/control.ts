@@ -1,10 +1,10 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
 import { runWorkflowId } from '../workflows/shared';
 import { clientConnection, serviceSettings } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
+import { startInput } from './history';
 import { runPipeline, type RunOptions, type RunOutcome } from './run';
 
 /** Connects to TEMPORAL_ADDRESS, or to the embedded server (started if needed; stop() stops it again). */
@@ -18,16 +18,15 @@ async function connect(): Promise<{ client: Client; server: DevServer | null }> 
 /** The config a run was last started with: the input of its latest execution. */
 export async function lastRunConfig(client: Client, run: string): Promise<RunConfig> {
   const handle = client.workflow.getHandle(runWorkflowId(run));
-  let history;
+  let input;
   try {
-    history = await handle.fetchHistory();
+    input = await startInput(handle);
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) throw new Error(`no run named ${run} on this server (workflow ${runWorkflowId(run)})`);
     throw e;
   }
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) throw new Error(`run ${run}: its first event carries no input`);
-  return parseConfig(defaultPayloadConverter.fromPayload(payload), `input of ${runWorkflowId(run)}`);
+  if (input === undefined) throw new Error(`run ${run}: its first event carries no input`);
+  return parseConfig(input, `input of ${runWorkflowId(run)}`);
 }
 
 /**

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { ApplicationFailure, Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
@@ -11,6 +10,7 @@ import { progressQuery, RunNameKey, runWorkflowId, TASK_QUEUE } from '../workflo
 import type { Progress, RunResult } from '../workflows/types';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
+import { startInput } from './history';
 
 export interface RunOptions {
   /** Keep the embedded server running after the run (the UI stays up). @default false */
@@ -30,9 +30,9 @@ export interface RunOptions {
 
 /**
  * Failure types a person fixes in the config or in the input (a missing column, a corrupt or non-UTF-8
- * file, too many rejects, a name already running another config): the CLI exits 2 for them, 1 for the rest.
+ * file, too many rejects): the CLI exits 2 for them, 1 for the rest.
  */
-export const INPUT_FAILURE_TYPES: ReadonlySet<string> = new Set(['ConfigError', 'InputError', 'RejectLimit', 'ConfigMismatch']);
+export const INPUT_FAILURE_TYPES: ReadonlySet<string> = new Set(['ConfigError', 'InputError', 'RejectLimit']);
 
 /** A run that ended without a result: the message is the root cause, not a wrapper's. */
 export class RunFailedError extends Error {
@@ -115,17 +115,6 @@ function sameConfig(running: unknown, input: RunConfig): boolean {
   }
 }
 
-/** The config input of a running execution (its first event), or null when it cannot be read. */
-async function runningInput(handle: ReturnType<Client['workflow']['getHandle']>): Promise<unknown> {
-  try {
-    const history = await handle.fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload ? defaultPayloadConverter.fromPayload(payload) : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Runs the pipeline for a config: connects to TEMPORAL_ADDRESS or starts the embedded dev server, runs an
  * in-process worker when needed, starts (or attaches to) workflow `sweepflow-<name>`, prints progress and
@@ -160,8 +149,8 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
       handle = client.workflow.getHandle(workflowId);
-      const running = await runningInput(handle);
-      if (running !== null && !sameConfig(running, input)) {
+      const running = await startInput(handle).catch(() => undefined);
+      if (running !== undefined && !sameConfig(running, input)) {
         throw new RunFailedError(`run ${config.name} is already running (${workflowId}) with a different config; ` +
           `wait for it to finish, cancel it (sweepflow cancel ${config.name}) or give this run another name`, 2);
       }

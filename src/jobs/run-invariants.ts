@@ -64,7 +64,7 @@ export async function checkRunInvariants(summaryFile: string, opts: { ignore?: s
       if (m.security !== security || m.date !== date) fail(`${dir}: its manifest names ${m.security}/${m.date}`);
       for (const [what, n] of [['events', m.events], ['trades', m.trades], ['quotes', m.quotes]] as const) balanced(`job ${security}/${date} ${what}`, n);
       if (m.events.read !== inputs.orders.read) fail(`job ${security}/${date}: ${m.events.read} events read, its inputs hold ${inputs.orders.read}`);
-      const rows = await countRecords(gunzipSync(await readFile(path.join(dir, 'orders.csv.gz'))));
+      const rows = countRecords(gunzipSync(await readFile(path.join(dir, 'orders.csv.gz'))));
       if (rows - 1 !== m.orders) fail(`job ${security}/${date}: orders.csv.gz has ${rows - 1} rows, its manifest ${m.orders} orders`);
     }
   }
@@ -137,7 +137,7 @@ async function rejectsProblems(manifests: readonly SplitManifest[]): Promise<str
       problems.push(`split ${m.splitId}: rejects file ${m.rejectsFile} is missing`);
       continue;
     }
-    const n = (await countRecords(data)) - 1;
+    const n = countRecords(data) - 1;
     if (n !== m.totals.rejected) problems.push(`${m.rejectsFile}: ${n} rejects, split ${m.splitId} counts ${m.totals.rejected}`);
   }
   return problems;
@@ -163,7 +163,7 @@ interface PlanFileView {
 }
 
 /** Records of a CSV document by the pipeline's own framing (quoted newlines included). */
-async function countRecords(data: Buffer): Promise<number> {
+function countRecords(data: Buffer): number {
   let n = 0;
   const tok = new CsvTokenizer(() => { n++; });
   tok.onMalformed = () => { n++; };

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/client/dev-server';
+import { startInput } from '../../src/client/history';
 import { createSweepflowWorker } from '../../src/worker/worker';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -102,11 +102,7 @@ function checkedClient(client: Client): Client {
     return h;
   };
   const execute = wf.execute.bind(wf), start = wf.start.bind(wf), getHandle = wf.getHandle.bind(wf);
-  const inputOf = async (workflowId: string): Promise<unknown> => {
-    const history = await getHandle(workflowId).fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
-  };
+  const inputOf = (workflowId: string): Promise<unknown> => startInput(getHandle(workflowId));
   wf.execute = ((type: string, opts: { args?: unknown[] }) => checked(execute(type, opts as never), opts.args?.[0])) as typeof wf.execute;
   wf.start = (async (type: string, opts: { args?: unknown[]; workflowId: string }) =>
     wrapHandle(await start(type, opts as never), async () => opts.args?.[0])) as typeof wf.start;

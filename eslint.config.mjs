@@ -3,8 +3,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+// A production install (`npm ci --omit=dev`) has only `dependencies`: runtime code must not import the rest.
+const devDependencies = Object.keys(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).devDependencies);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'coverage/**', '*.js', '*.mjs'] },
@@ -17,6 +20,17 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Runtime code (everything in src but the benchmarks, which compare against dev-only references).
+    files: ['src/**/*.ts'],
+    ignores: ['src/bench/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: devDependencies.flatMap((d) => [d, `${d}/*`]), allowTypeImports: true,
+          message: 'A devDependency: absent from a production install (npm ci --omit=dev).' }],
+      }],
     },
   },
   {

@@ -12,13 +12,19 @@ import { contentSha1, expandInputs, fingerprint } from '../io/inventory';
 import { runPaths } from '../io/paths';
 import { readParticipants } from '../io/reference';
 import type { PlanResult } from '../workflows/types';
-import { forgetPlan, withHeartbeats, type Plan, type PlanFile } from './run-context';
+import { classifyIoError } from '../io/io-errors';
+import { newPlanId, type Plan, type PlanFile } from '../jobs/plan-store';
+import { step, withHeartbeats } from './run-context';
 
 /**
  * Validates the config and every input header, fingerprints the inputs, and packs them into splits.
  * Everything wrong is reported at once and is not retried: a person must fix it.
  */
 export async function planRun(rawConfig: unknown): Promise<PlanResult> {
+  return step(() => withHeartbeats((signal) => planRunWork(rawConfig, signal)));
+}
+
+async function planRunWork(rawConfig: unknown, signal: AbortSignal): Promise<PlanResult> {
   let config: RunConfig;
   try {
     config = parseConfig(rawConfig, 'workflow input');
@@ -50,6 +56,7 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
       continue;
     }
     for (const file of list) {
+      signal.throwIfAborted();
       try {
         const real = await realpath(file);
         const first = seenPath.get(real);
@@ -74,6 +81,7 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
         files.push(entry);
         byContent.set(`${fp.size}:${fp.headTailSha1}`, entry);
       } catch (e) {
+        if (classifyIoError(e) === 'transient') throw e; // a hiccup of the volume: the plan is retried, not refused
         problems.push(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`);
       }
     }
@@ -101,23 +109,23 @@ export async function planRun(rawConfig: unknown): Promise<PlanResult> {
   // file, ~1 s per GB) run on the thread pool, one file per thread, which is otherwise idle while planning.
   const target = config.processing.splitBytes;
   const pool = sharedThreadPool();
-  const planned = await withHeartbeats(() => Promise.all(files.map(async (f) => {
+  const planned = await Promise.all(files.map(async (f) => {
     if (f.size <= target || await isGzip(f.path)) return { index: f.index, kind: f.kind, size: f.size, cuts: undefined };
     const onBytes = (bytes: number): void => heartbeat({ scanning: f.path, bytes });
     const task = { file: f.path, size: f.size, targetBytes: target };
     const cuts = pool.script
-      ? await pool.run({ type: 'cuts', task }, (p: { bytes: number }) => onBytes(p.bytes))
+      ? await pool.run({ type: 'cuts', task }, (p: { bytes: number }) => onBytes(p.bytes), signal)
       : await findCutPoints(f.path, f.size, target, onBytes);
     return { index: f.index, kind: f.kind, size: f.size, cuts };
-  })));
+  }));
   const splits = packSplits(planned, config.processing.splitBytes);
+  const createdAt = new Date().toISOString();
   const plan: Plan = {
-    version: 1, config, baseDir, createdAt: new Date().toISOString(), files, splits, participants, warnings, duplicates,
+    version: 1, id: newPlanId(createdAt), config, baseDir, createdAt, files, splits, participants, warnings, duplicates,
   };
   await mkdir(paths.work, { recursive: true });
   await writeJsonAtomic(paths.plan, plan);
-  const run = { name: config.name, work: paths.work, out: paths.out };
-  forgetPlan(run);
+  const run = { name: config.name, work: paths.work, out: paths.out, planId: plan.id };
   for (const w of warnings) log.warn(w);
   return {
     run,

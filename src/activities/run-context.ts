@@ -1,65 +1,49 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import type { RunConfig } from '../config/schema';
-import { runPaths, type RunPaths } from '../io/paths';
-import type { Split } from '../domain/splits';
-import type { Fingerprint } from '../io/inventory';
-import type { RunRef } from '../workflows/types';
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { classifyIoError, TRANSIENT_IO } from '../io/io-errors';
+import type { RunPaths } from '../io/paths';
+import { failureKind } from '../jobs/errors';
+import { loadPlanFile, type Plan } from '../jobs/plan-store';
+import type { RunRef } from '../jobs/types';
+import { ThreadTaskError } from '../threads/pool';
 
-/** One input file of a plan. */
-export interface PlanFile extends Fingerprint {
-  index: number;
-  kind: 'orders' | 'trades' | 'nbbo';
-  path: string;
-  header: string[];
+/**
+ * An error of a step as Temporal should see it: a kind a retry cannot fix (bad input, a missing file, a
+ * replaced plan) becomes a non-retryable ApplicationFailure of that type; a transient file-system error
+ * a retryable `TransientIoError` (bounded by the retry policy); anything else (a cancellation among them)
+ * passes unchanged.
+ */
+export function asActivityFailure(e: unknown): unknown {
+  if (e instanceof ApplicationFailure) return e;
+  const kind = e instanceof ThreadTaskError ? e.kind : failureKind(e);
+  const message = (e as Error)?.message ?? String(e);
+  if (kind !== 'Error') return ApplicationFailure.nonRetryable(message, kind);
+  if (classifyIoError(e) === 'transient') return ApplicationFailure.retryable(message, TRANSIENT_IO);
+  return e;
 }
 
-/** plan.json: written once by the plan activity, read by every other activity of the run. */
-export interface Plan {
-  version: 1;
-  config: RunConfig;
-  baseDir: string;
-  createdAt: string;
-  files: PlanFile[];
-  splits: Split[];
-  participants: Record<string, { name: string; type: string }>;
-  warnings: string[];
-  /** Inputs left out because another input is the same file or has the same content. */
-  duplicates: { path: string; sameAs: string; reason: string }[];
-}
-
-const cache = new Map<string, { plan: Plan; paths: RunPaths }>();
-
-export async function loadPlan(run: RunRef): Promise<{ plan: Plan; paths: RunPaths }> {
-  const file = path.join(run.work, 'plan.json');
-  const hit = cache.get(file);
-  if (hit) return hit;
-  let plan: Plan;
+/** Runs an activity's body, handing its errors to Temporal as `asActivityFailure` says. */
+export async function step<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
+    return await fn();
   } catch (e) {
-    throw ApplicationFailure.nonRetryable(`cannot read the run plan ${file}: ${(e as Error).message}`, 'PlanMissing');
+    throw asActivityFailure(e);
   }
-  const c = plan.config;
-  const entry = { plan, paths: runPaths(plan.baseDir, c.output.dir, c.output.workDir, c.name) };
-  cache.set(file, entry);
-  return entry;
 }
 
-/** Forgets cached plans (a new plan for the same run was written). */
-export function forgetPlan(run: RunRef): void {
-  cache.delete(path.join(run.work, 'plan.json'));
+/** The plan this run's execution made (never another one at the same path), and the run's paths. */
+export async function loadPlan(run: RunRef): Promise<{ plan: Plan; paths: RunPaths }> {
+  return step(() => loadPlanFile(run));
 }
 
 /**
  * Heartbeats every 2 s while fn runs (the SDK throttles what reaches the server), so a live activity is
- * never mistaken for a lost one; a crashed worker stops them and its activity is retried elsewhere.
+ * never mistaken for a lost one; a crashed worker stops them and its activity is retried elsewhere. A
+ * cancellation arrives through these heartbeats: fn gets the activity's signal, which aborts then.
  */
-export async function withHeartbeats<T>(fn: () => Promise<T>): Promise<T> {
+export async function withHeartbeats<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const timer = setInterval(() => heartbeat(), 2000);
   try {
-    return await fn();
+    return await fn(Context.current().cancellationSignal);
   } finally {
     clearInterval(timer);
   }

@@ -1,20 +1,18 @@
 import os from 'node:os';
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { sizeHost } from '../config/host-profile';
-import { InputError } from '../io/csv-file';
-import { RejectLimitError, shardSplitTask, type ShardOutcome, type ShardTask } from '../io/shard-split';
-import { sharedThreadPool, ThreadTaskError } from '../threads/pool';
+import { discardStaged, shardSplitTask, type ShardOutcome, type ShardTask } from '../io/shard-split';
+import { sharedThreadPool } from '../threads/pool';
 import type { RunRef, SplitResult } from '../workflows/types';
-import { loadPlan, withHeartbeats } from './run-context';
-
-export { readSplitManifest, type SplitManifest } from '../io/shard-split';
+import { loadPlan, step, withHeartbeats } from './run-context';
 
 /**
  * Shards one split (stream once, validate, filter, route, commit atomically) on a worker thread, relaying
- * progress as heartbeats. A committed split is reused; input errors are not retried.
+ * progress as heartbeats. A committed split is reused; input errors are not retried. A cancellation stops
+ * the thread and removes what it staged.
  */
 export async function shardSplit(run: RunRef, splitIndex: number): Promise<SplitResult> {
-  const { plan } = await loadPlan(run);
+  const { plan, paths } = await loadPlan(run);
   const split = plan.splits[splitIndex];
   if (!split) throw ApplicationFailure.nonRetryable(`split ${splitIndex} is not in the plan of ${run.name}`, 'PlanMismatch');
   const c = plan.config;
@@ -28,14 +26,14 @@ export async function shardSplit(run: RunRef, splitIndex: number): Promise<Split
   };
   const pool = sharedThreadPool();
   const beat = (p: { bytes: number; rows: number }): void => heartbeat(p);
-  let outcome: ShardOutcome;
-  try {
-    outcome = await withHeartbeats(() => pool.script ? pool.run({ type: 'shard', task }, beat) : shardSplitTask(task, beat));
-  } catch (e) {
-    const kind = e instanceof ThreadTaskError ? e.kind : e instanceof RejectLimitError ? 'RejectLimit' : e instanceof InputError ? 'InputError' : null;
-    if (kind) throw ApplicationFailure.nonRetryable((e as Error).message, kind);
-    throw e;
-  }
+  const outcome: ShardOutcome = await step(async () => {
+    try {
+      return await withHeartbeats((signal) => pool.script ? pool.run({ type: 'shard', task }, beat, signal) : shardSplitTask(task, beat));
+    } catch (e) {
+      if (Context.current().cancellationSignal.aborted) await discardStaged(paths.staging, split.id);
+      throw e;
+    }
+  });
   const m = outcome.manifest;
   if (!outcome.reused) Context.current().log.info('split committed', { splitId: m.splitId, ...m.totals });
   return { splitId: m.splitId, kind: m.kind, bytes: m.bytes, ...m.totals, reused: outcome.reused };

@@ -332,3 +332,18 @@ export class CsvTokenizer {
     else throw new CsvSyntaxError(line, `line ${line}: ${reason}`);
   }
 }
+
+/**
+ * A small, whole CSV text (our own outputs: jobs.csv, rollups) as objects keyed by its header. Strict:
+ * a malformed record is an error naming its line, since these files are written by us.
+ */
+export function parseCsvObjects(text: Buffer | string): Record<string, string>[] {
+  const records: string[][] = [];
+  const t = new CsvTokenizer((fields) => { records.push(fields); });
+  t.onMalformed = (line, _raw, reason) => { throw new CsvSyntaxError(line, `line ${line}: ${reason}`); };
+  t.push(typeof text === 'string' ? Buffer.from(text) : text);
+  t.end();
+  const [header, ...rows] = records;
+  if (!header) return [];
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}

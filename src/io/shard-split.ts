@@ -17,12 +17,7 @@ import { runPaths, shardFile } from './paths';
  * split manifest last). What it needs of the plan travels as plain data.
  */
 
-export interface Counts {
-  read: number;
-  kept: number;
-  filtered: number;
-  rejected: number;
-}
+import type { Counts } from '../jobs/types';
 
 export interface ShardTask {
   baseDir: string;
@@ -151,6 +146,13 @@ interface ShardPartition {
   writer?: Partition;
 }
 
+/** Removes what attempts of a split left in staging (a killed, failed or cancelled attempt). */
+export async function discardStaged(staging: string, splitId: string): Promise<void> {
+  for (const d of await readdir(staging).catch(() => [] as string[])) {
+    if (d.startsWith(`${splitId}.`)) await rm(path.join(staging, d), { recursive: true, force: true });
+  }
+}
+
 export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: number; rows: number }) => void): Promise<ShardOutcome> {
   const { split } = task;
   const paths = runPaths(task.baseDir, task.outputDir, task.workDir, task.runName);
@@ -158,7 +160,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   if (existing && existing.planCreatedAt === task.planCreatedAt) return { manifest: existing, reused: true };
   // A new attempt starts clean: remove what earlier attempts of this split left in staging.
   await mkdir(paths.staging, { recursive: true });
-  for (const d of await readdir(paths.staging)) if (d.startsWith(`${split.id}.`)) await rm(path.join(paths.staging, d), { recursive: true, force: true });
+  await discardStaged(paths.staging, split.id);
   const staging = path.join(paths.staging, `${split.id}.${randomBytes(4).toString('hex')}`);
   const writer = new PartitionWriter(SHARD_COLUMNS[split.kind], task.chunkRows * 256);
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);

@@ -15,20 +15,9 @@ import { describeOutputs, type JobManifest } from './manifest';
 import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS } from '../io/job-files';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable } from '../io/tables';
-import type { Reconciliation } from '../workflows/types';
+import type { JobInputs } from './types';
 
 /** Row counts and shard files of one input kind of a (security, date) partition. */
-export interface KindInputs extends Reconciliation {
-  /** Shard files, relative to the work folder. */
-  files: string[];
-  sha1: string[];
-}
-
-export interface JobInputs {
-  orders: KindInputs;
-  trades: KindInputs;
-  nbbo: KindInputs;
-}
 
 /** Everything one partition's analysis needs: plain data, so it can be posted to a worker thread. */
 export interface PartitionTask {

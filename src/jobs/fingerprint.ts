@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RunConfig } from '../config/schema';
-import type { JobInputs } from './analyse-partition';
+import type { JobInputs } from './types';
 
 /**
  * Identity of what a job computes from: its shard contents (in input order), their counts and every

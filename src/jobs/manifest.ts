@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Reconciliation } from '../workflows/types';
+import type { Counts } from './types';
 
 /** One committed output file of a job: what a skip or a merge checks before trusting it. */
 export interface OutputFile {
@@ -19,10 +19,10 @@ export interface JobManifest {
   orders: number;
   sweeps: number;
   /** Order event rows: read = kept + filtered + rejected. */
-  events: Reconciliation;
+  events: Counts;
   /** Trade rows: kept = joined to a Centre Point order of the job. */
-  trades: Reconciliation;
-  quotes: Reconciliation;
+  trades: Counts;
+  quotes: Counts;
   fillStatus: { FILLED: number; PARTIAL: number; UNFILLED: number };
   sweepScenario: { A_IMMEDIATE_FULL: number; B_EVENTUAL_FULL: number; C_PARTIAL_NONE: number };
   /** Sum of joined trade quantities. */

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { CsvTokenizer } from '../io/csv-tokenizer';
 import { jobOutputDir, runPaths, securityIndexPath } from '../io/paths';
 import type { SplitManifest } from '../io/shard-split';
-import type { JobInputs } from './analyse-partition';
+import { zeroCounts, type Counts, type JobInputs } from './types';
 import type { JobManifest } from './manifest';
 
 /**
@@ -143,8 +143,7 @@ async function rejectsProblems(manifests: readonly SplitManifest[]): Promise<str
   return problems;
 }
 
-interface Counts { read: number; kept: number; filtered: number; rejected: number }
-const zero = (): Counts => ({ read: 0, kept: 0, filtered: 0, rejected: 0 });
+const zero = zeroCounts;
 function add(a: Counts, b: Counts): Counts {
   a.read += b.read; a.kept += b.kept; a.filtered += b.filtered; a.rejected += b.rejected;
   return a;

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { writeFileAtomic } from '../io/atomic';
+import { parseCsvObjects } from '../io/csv-tokenizer';
 import { barChart } from './charts';
 
 /** What the report shows; read from a run's output folder (summary.json, jobs.csv, rollups/*.csv). */
@@ -20,10 +20,10 @@ const STATUS_CODES: Record<string, number> = { done: 1, skipped: 2, failed: 3, e
 
 export async function readReportData(out: string): Promise<ReportData> {
   const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as ReportData['summary'];
-  const jobs = parse(await readFile(path.join(out, 'jobs.csv')), { columns: true }) as ReportData['jobs'];
+  const jobs = parseCsvObjects(await readFile(path.join(out, 'jobs.csv'))) as ReportData['jobs'];
   const levels: ReportData['levels'] = {};
   for (const f of (await readdir(path.join(out, 'rollups'))).filter((x) => x.endsWith('.csv')).sort()) {
-    levels[f.replace(/\.csv$/, '')] = parse(await readFile(path.join(out, 'rollups', f)), { columns: true }) as Record<string, string>[];
+    levels[f.replace(/\.csv$/, '')] = parseCsvObjects(await readFile(path.join(out, 'rollups', f)));
   }
   return { summary, jobs, levels };
 }

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { InputError } from '../io/csv-file';
 import { findCutPoints } from '../io/cut-points';
-import { RejectLimitError, shardSplitTask } from '../io/shard-split';
+import { shardSplitTask } from '../io/shard-split';
+import { failureKind } from '../jobs/errors';
 import { analysePartition } from '../jobs/analyse-partition';
 import type { ThreadTask } from './pool';
 
@@ -22,7 +22,7 @@ parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
     (outcome) => parentPort!.postMessage({ id: msg.id, outcome }),
     (e: Error) => parentPort!.postMessage({
       id: msg.id,
-      error: { message: e.message, kind: e instanceof RejectLimitError ? 'RejectLimit' : e instanceof InputError ? 'InputError' : 'Error' },
+      error: { message: e.message, kind: failureKind(e) },
     }),
   );
 });

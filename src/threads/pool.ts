@@ -105,10 +105,30 @@ export class ThreadPool {
     }
   }
 
-  /** Runs a task on the next free thread; tasks queue when every thread is busy. */
-  async run<T extends ThreadTask>(task: T, onProgress: (p: never) => void): Promise<OutcomeOf<T>> {
+  /**
+   * Runs a task on the next free thread; tasks queue when every thread is busy. When `signal` aborts (the
+   * activity was cancelled), the thread is stopped at once and the task rejects with the signal's reason;
+   * what it wrote is only temporary files, which the next writer of that folder removes.
+   */
+  async run<T extends ThreadTask>(task: T, onProgress: (p: never) => void, signal?: AbortSignal): Promise<OutcomeOf<T>> {
+    signal?.throwIfAborted();
     const w = await this.acquire();
+    if (signal?.aborted) {
+      this.release(w);
+      signal.throwIfAborted();
+    }
     const id = this.nextId++;
+    if (signal) {
+      const stop = (): void => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        // Rejected once the thread has stopped, so the caller can clean up after it; the exit handler frees the slot.
+        const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+        void w.terminate().finally(() => p.reject(reason));
+      };
+      signal.addEventListener('abort', stop, { once: true });
+    }
     return new Promise<OutcomeOf<T>>((resolve, reject) => {
       // Bound to the caller's async context: progress arrives in the thread's message listener, whose
       // context is that of whichever activity spawned the thread, and activity heartbeats find their

@@ -39,6 +39,10 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     // 1 MB or less each).
     maxCachedWorkflows: envInt('SWEEPFLOW_MAX_CACHED_WORKFLOWS', 1, 1_000_000, 2000),
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
+    // A cancellation reaches an activity only in the answer to a heartbeat the SDK sends on; by default it
+    // sends one per 0.8 x heartbeat timeout (48 s at 60 s), so a cancelled run would wait that long for its
+    // threads to stop. One heartbeat RPC per running activity every 3 s costs the server little.
+    maxHeartbeatThrottleInterval: '3 seconds',
     // How long the server holds a cached workflow's task for this worker before any worker may take it; a
     // killed worker costs the run that long. @default 10 s
     stickyQueueScheduleToStartTimeout: `${envInt('SWEEPFLOW_STICKY_TIMEOUT_SECONDS', 1, 3600, 10)} seconds`,

@@ -1,4 +1,4 @@
-import { ApplicationFailure, continueAsNew, executeChild, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, ApplicationFailure, continueAsNew, executeChild, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { securityWorkflow } from './security';
 import { JobStatusKey, progressQuery, RunNameKey, SecurityKey } from './shared';
@@ -7,7 +7,10 @@ import { failureMessage, historyIsLong, inPool, retryPolicy } from './util';
 
 const planning = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 minutes',
+  // Before the plan there is no config to read a heartbeat timeout from; the planner heartbeats every 2 s.
+  heartbeatTimeout: '1 minute',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigError', 'InputError'] },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
 /**
@@ -37,6 +40,16 @@ const MAX_HISTORY_EVENTS = 8000;
  * at 8,000 events): it lets the security workflows in flight finish and carries the rest (`RunCarry`).
  */
 export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Promise<RunResult> {
+  try {
+    return await runStages(config, carry);
+  } catch (e) {
+    // Cancelled (`sweepflow cancel`): every child and activity has stopped by now; the run ends Cancelled.
+    if (isCancellation(e)) upsertSearchAttributes([{ key: JobStatusKey, value: 'cancelled' }]);
+    throw e;
+  }
+}
+
+async function runStages(config: unknown, carry?: RunCarry): Promise<RunResult> {
   const startedAt = carry?.startedAt ?? new Date().toISOString(); // workflow time: deterministic on replay
   const progress: Progress = carry?.progress ?? {
     stage: 'planning', splits: { total: 0, done: 0 },
@@ -60,8 +73,9 @@ export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Pr
   }
   const retry = retryPolicy(plan.retry);
   const heartbeatTimeout = plan.concurrency.heartbeatTimeoutSeconds * 1000;
-  const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
-  const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: 2 * heartbeatTimeout, retry });
+  const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+  const work = proxyActivities<typeof activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry, cancellationType });
+  const merging = proxyActivities<typeof activities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: 2 * heartbeatTimeout, retry, cancellationType });
 
   let jobs: DiscoverResult;
   if (carry) jobs = carry.jobs;
@@ -105,6 +119,7 @@ export async function pipelineRunWorkflow(config: unknown, carry?: RunCarry): Pr
       orders += r.orders;
       for (const f of r.failures) if (failures.length < 1000) failures.push({ job: `${security}/${f.date}`, security, date: f.date, error: f.error });
     } catch (e) {
+      if (isCancellation(e)) throw e;
       // A security workflow does not fail on job failures; reaching here means it could not run at all.
       failures.push({ job: `${security}/*`, security, date: null, error: failureMessage(e) });
     }

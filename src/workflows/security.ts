@@ -1,11 +1,11 @@
-import { continueAsNew, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { jobWorkflow } from './job';
 import { JobStatusKey, RunNameKey, securityProgressQuery, SecurityKey, TradeDateKey } from './shared';
 import type { RetrySettings, RunRef, SecurityResult } from './types';
 import { failureMessage, historyIsLong, inPool } from './util';
 
-const { listJobDates } = proxyActivities<typeof activities>({
+const { listJobDates, recordJobStatuses } = proxyActivities<typeof activities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5 },
 });
@@ -15,6 +15,8 @@ export interface SecurityCarry {
   dates: string[];
   total: number;
   result: SecurityResult;
+  /** Executions before this one in the chain (names this execution's status record). @default 0 */
+  segment?: number;
 }
 
 export interface SecurityInput {
@@ -52,6 +54,12 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
   if (!input.carry) total = dates.length;
   const parentId = workflowInfo().workflowId;
   const maxEvents = input.maxHistoryEvents ?? 8000;
+  const segment = input.carry?.segment ?? 0;
+  // What each job workflow returned, recorded for the merge (a file per execution: the record stays small).
+  const statuses: Record<string, 'done' | 'skipped'> = {};
+  const record = async (): Promise<void> => {
+    if (patched('record-job-statuses')) await recordJobStatuses({ run: input.run, security: input.security, segment, statuses });
+  };
 
   const runJob = async (date: string): Promise<void> => {
     running++;
@@ -68,9 +76,11 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
       });
       if (r.status === 'skipped') result.skipped++;
       else result.done++;
+      statuses[date] = r.status === 'skipped' ? 'skipped' : 'done';
       result.orders += r.orders;
       result.rowsRead += r.rowsRead;
     } catch (e) {
+      if (isCancellation(e)) throw e; // the run was cancelled: so is this security, not failed
       result.failed++;
       if (result.failures.length < 100) result.failures.push({ date, error: failureMessage(e) });
     } finally {
@@ -81,7 +91,9 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
   const started = await inPool(dates, input.jobConcurrency, runJob, () => historyIsLong(maxEvents));
   if (started < dates.length) {
     // Every child started here has finished (the lanes drained), so nothing is left pending.
-    await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: dates.slice(started), total, result } });
+    await record();
+    await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: dates.slice(started), total, result, segment: segment + 1 } });
   }
+  await record();
   return result;
 }

@@ -3,14 +3,9 @@
  * never data rows (payloads must stay far below the 2 MB limit).
  */
 
-/** Where a run lives; every activity finds its plan and files from here. */
-export interface RunRef {
-  name: string;
-  /** Absolute work folder of the run (plan, shards). */
-  work: string;
-  /** Absolute output folder of the run. */
-  out: string;
-}
+import type { Counts, RunRef } from '../jobs/types';
+
+export type { RunRef } from '../jobs/types';
 
 export interface RetrySettings {
   maximumAttempts: number;
@@ -38,14 +33,7 @@ export interface PlanResult {
   retry: RetrySettings;
 }
 
-export interface Reconciliation {
-  read: number;
-  kept: number;
-  filtered: number;
-  rejected: number;
-}
-
-export interface SplitResult extends Reconciliation {
+export interface SplitResult extends Counts {
   splitId: string;
   kind: string;
   bytes: number;
@@ -103,7 +91,7 @@ export interface RunResult {
   failed: number;
   empty: number;
   orders: number;
-  reconciliation: Reconciliation;
+  reconciliation: Counts;
   /** Failed jobs: `job` is `<security>/<date>` for people; security and date are the key (date null: the whole security). */
   failures: { job: string; security?: string; date?: string | null; error: string }[];
   summaryFile: string;

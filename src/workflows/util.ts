@@ -12,7 +12,9 @@ export function historyIsLong(maxEvents: number): boolean {
 /**
  * Runs fn over items with at most `limit` in flight. Deterministic: the workflow sandbox orders promises.
  * With `stop`, a lane checks it before taking each item; returns how many items were started, so a caller
- * can continue as new with the rest once the lanes drain.
+ * can continue as new with the rest once the lanes drain. A lane whose item throws stops; the others go on
+ * to the end, then the first error is thrown (callers catch the errors they record, so only a cancellation
+ * gets here).
  */
 export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop?: () => boolean): Promise<number> {
   let next = 0;
@@ -22,7 +24,11 @@ export async function inPool<T>(items: readonly T[], limit: number, fn: (item: T
       await fn(items[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  // Every lane settles before the first error is rethrown: on a cancellation, children still stopping are
+  // waited for, never abandoned to the parent-close policy.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
   return next;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { committedPartial } from '../../src/activities/merge';
+import { committedPartial } from '../../src/jobs/merge-run';
 import { safeSegment } from '../../src/io/paths';
 import { checkRunInvariants } from '../../src/jobs/run-invariants';
 import type { RunResult } from '../../src/workflows/types';

@@ -1,0 +1,42 @@
+import type { RunPaths } from '../io/paths';
+import { jobOutputDir } from '../io/paths';
+import type { JobRef, JobResult } from '../workflows/types';
+import type { PartitionTask } from './analyse-partition';
+import { StepError } from './errors';
+import { jobFingerprint } from './fingerprint';
+import { readSecurityIndex } from './job-index';
+import { outputsProblem, readManifest } from './manifest';
+import type { Plan } from './plan-store';
+import { jobRejectProblem } from './reject-share';
+
+/**
+ * What a job does before any analysis: skip, when its manifest matches its inputs' fingerprint and every
+ * output it lists is there as committed; refuse (RejectLimit), when its reject share is over the limit;
+ * otherwise run the partition task it returns.
+ */
+export async function prepareJob(plan: Plan, paths: RunPaths, job: JobRef): Promise<{ kind: 'skip'; result: JobResult } | { kind: 'run'; task: PartitionTask }> {
+  const inputs = (await readSecurityIndex(paths.work, job.security, plan.id)).dates[job.date];
+  if (!inputs) throw new StepError(`job ${job.security}/${job.date} is not in the job index`, 'JobMissing');
+  const c = plan.config;
+  const fingerprint = jobFingerprint(inputs, c);
+  const outDir = jobOutputDir(paths, job.security, job.date);
+  const committed = await readManifest(outDir);
+  if (committed && committed.fingerprint === fingerprint && (await outputsProblem(outDir, committed)) === null) {
+    const m = committed;
+    return { kind: 'skip', result: { security: m.security, date: m.date, status: 'skipped', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read } };
+  }
+  const problem = jobRejectProblem(job, inputs, c.thresholds.maxRejectShare, paths.rejects);
+  if (problem) throw new StepError(problem, 'RejectLimit');
+  return {
+    kind: 'run',
+    task: {
+      security: job.security, date: job.date, work: paths.work, outDir, fingerprint, inputs,
+      settings: {
+        masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask },
+        scenario: { fullFillRatio: c.thresholds.fullFillRatio, immediateSeconds: c.thresholds.immediateSeconds },
+        sizeEdges: c.thresholds.sizeEdges,
+      },
+      orderFilters: { participants: c.filters.participants, tradingHours: c.filters.tradingHours },
+    },
+  };
+}

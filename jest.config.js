@@ -8,6 +8,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // The production-topology suite has its own servers and config (npm run test:cluster).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   // Integration tests start a dev server each; on 2 cores run test files one at a time.
   maxWorkers: 1,
   testTimeout: 120000,

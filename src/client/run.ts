@@ -32,7 +32,7 @@ export interface RunOptions {
  * Failure types a person fixes in the config or in the input (a missing column, a corrupt or non-UTF-8
  * file, too many rejects): the CLI exits 2 for them, 1 for the rest.
  */
-export const INPUT_FAILURE_TYPES: ReadonlySet<string> = new Set(['ConfigError', 'InputError', 'RejectLimit']);
+export const INPUT_FAILURE_TYPES: ReadonlySet<string> = new Set(['ConfigError', 'InputError', 'RejectLimit', 'PermanentIoError']);
 
 /** A run that ended without a result: the message is the root cause, not a wrapper's. */
 export class RunFailedError extends Error {
@@ -69,7 +69,7 @@ export interface RunOutcome {
  */
 export async function finishedJobs(client: Client, run: string, since: Date): Promise<number> {
   const r = await client.workflow.count(`RunName = "${run}" AND WorkflowType = "jobWorkflow" AND ` +
-    `JobStatus IN ("done", "skipped", "failed") AND StartTime >= "${since.toISOString()}"`);
+    `JobStatus IN ("done", "skipped", "failed", "cancelled") AND StartTime >= "${since.toISOString()}"`);
   return r.count;
 }
 

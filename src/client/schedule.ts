@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Client, ScheduleOverlapPolicy, type ScheduleHandle } from '@temporalio/client';
 import type { RunConfig } from '../config/schema';
-import { RunNameKey, TASK_QUEUE } from '../workflows/shared';
+import { TASK_QUEUE } from '../workflows/shared';
 
 /** Schedule id of a run name: one schedule per run. */
 export function scheduleId(name: string): string {
@@ -18,7 +18,8 @@ export function parseInterval(text: string): number | undefined {
 /**
  * A Temporal Schedule that starts the run every `everyMs`: each start plans the inputs again (globs and
  * folders pick up files that landed since), shards them and runs only the jobs whose inputs changed or are
- * new. A start is skipped while the previous run is still going (overlap policy SKIP).
+ * new. A start is skipped while the previous scheduled start is still going (overlap policy SKIP), and
+ * refused while a manual run of the same name is (workflows/scheduled-run).
  */
 export async function createSchedule(client: Client, config: RunConfig, everyMs: number, taskQueue = TASK_QUEUE): Promise<ScheduleHandle> {
   const input: RunConfig = { ...config, baseDir: path.resolve(config.baseDir ?? process.cwd()) };
@@ -27,9 +28,10 @@ export async function createSchedule(client: Client, config: RunConfig, everyMs:
     spec: { intervals: [{ every: everyMs }] },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: everyMs },
     action: {
-      type: 'startWorkflow', workflowType: 'pipelineRun', taskQueue, args: [input],
-      workflowId: `sweepflow-${config.name}`, // Temporal appends the scheduled time to keep each start unique
-      typedSearchAttributes: [{ key: RunNameKey, value: config.name }],
+      // The scheduled workflow starts the run under the manual run's id (workflows/scheduled-run), so a
+      // schedule and a manual run of one name never run at once; Temporal appends the time to this id.
+      type: 'startWorkflow', workflowType: 'scheduledRun', taskQueue, args: [input],
+      workflowId: `sweepflow-scheduled-${config.name}`,
     },
     memo: { description: `sweepflow run ${config.name} every ${everyMs / 1000}s` },
   });

@@ -9,7 +9,7 @@ export interface JobCell {
   status: string;
 }
 
-const GLYPH: Record<string, string> = { done: '#', skipped: '=', failed: 'X', running: '>', pending: '.' };
+const GLYPH: Record<string, string> = { done: '#', skipped: '=', failed: 'X', cancelled: '-', running: '>', pending: '.' };
 
 /** A text progress bar: [#########.........] 45% */
 export function progressBar(done: number, total: number, width = 40): string {
@@ -41,7 +41,7 @@ export function renderGrid(cells: readonly JobCell[], maxDates = 100): string {
       lines.push(`${s.padEnd(width)}  ${Object.entries(n).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
   }
-  lines.push('legend: # done  = skipped  X failed  > running  . pending');
+  lines.push('legend: # done  = skipped  X failed  - cancelled  > running  . pending');
   return lines.join('\n');
 }
 

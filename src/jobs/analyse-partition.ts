@@ -29,6 +29,8 @@ export interface PartitionTask {
   outDir: string;
   /** Identity of the inputs and settings, written into the manifest (the key to skipping next time). */
   fingerprint: string;
+  /** The plan of the run that runs the job (recorded in the manifest). */
+  planId: string;
   inputs: JobInputs;
   settings: ClassificationSettings;
   /** Participant list and trading hours (config `filters`); null = off. */
@@ -143,7 +145,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   await writeJsonAtomic(path.join(task.outDir, 'partial.json'), rollupToJson(rollup.build()));
   const joined = partitionTrades.length;
   const manifest: JobManifest = {
-    security: task.security, date: task.date, fingerprint: task.fingerprint, committedAt: new Date().toISOString(),
+    security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
     orders: measures.length, sweeps,
     events: {
       read: inputs.orders.read, kept: inputs.orders.kept - ruleFilteredEvents,

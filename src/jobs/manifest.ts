@@ -15,6 +15,8 @@ export interface JobManifest {
   security: string;
   date: string;
   fingerprint: string;
+  /** The plan of the run that committed it: a retry in that run finds its own commit (done, not skipped). */
+  planId?: string;
   committedAt: string;
   orders: number;
   sweeps: number;

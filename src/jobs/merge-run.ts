@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectHost } from '../config/host-profile';
 import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollupInto, rollupFromJson, rollupRow, type RollupRow } from '../domain/rollups';
@@ -101,10 +101,12 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
   let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
   const failed: { security: string; date: string; error: string }[] = [];
   const jobRows: string[][] = [];
+  const jobDirs = new Set<string>();
   for (const { security } of jobsIndex.securities) {
     const idx = await readSecurityIndex(paths.work, security, plan.id);
     for (const date of Object.keys(idx.dates)) {
       jobs++;
+      jobDirs.add(jobOutputDir(paths, security, date));
       const error = failedNow.get(jobKey(security, date)) ?? wholeSecurity.get(security);
       const found = error === undefined ? await committedPartial(jobOutputDir(paths, security, date), jobFingerprint(idx.dates[date], plan.config)) : null;
       if (error !== undefined || typeof found === 'string') {
@@ -164,6 +166,7 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
   for (const j of jobsIndex.emptyJobs ?? []) jobRows.push([j.security, j.date, 'empty', '0', '']);
   jobRows.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
+  const staleJobFolders = await removeJobFoldersOutside(paths.bySecurity, jobDirs);
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out, work: paths.work },
     durationsMs: { ...(input.stageMs ?? {}), merge: Date.now() - mergeStarted,
@@ -172,6 +175,8 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
     duplicateInputs: plan.duplicates ?? [],
     warnings,
     jobs: { total: jobs, done: done - reused, skipped: reused, failed: failures.length, empty: jobsIndex.empty, failedJobs: failures, emptyJobs: jobsIndex.emptyJobs },
+    // Job folders of earlier runs whose (security, date) is no job now (its inputs went): removed, listed here.
+    staleJobFoldersRemoved: staleJobFolders,
     orders,
     // Every kept row is in one job's inputs or in outsideJobMatrix; rejects no job answers for are counted apart.
     reconciliation: { total: reconciliation, byKind, outsideJobMatrix: jobsIndex.outsideJobMatrix, rejectsOutsideJobs: jobsIndex.rejectsOutsideJobs },
@@ -185,4 +190,25 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
   await writeJsonAtomic(paths.summary, summary);
   await buildReport(paths.out);
   return { summaryFile: paths.summary, jobs, done, failed: failures.length, empty: jobsIndex.empty, orders, reconciliation, bytesRead };
+}
+
+/**
+ * Removes the job folders under by_security/ that are no job of this run (left by an earlier run whose
+ * inputs held that security and date), so the outputs never show figures of inputs that are gone.
+ * Returns them, relative to by_security/.
+ */
+async function removeJobFoldersOutside(bySecurity: string, jobDirs: ReadonlySet<string>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const sec of await readdir(bySecurity).catch(() => [] as string[])) {
+    const secDir = path.join(bySecurity, sec);
+    const dates = await readdir(secDir).catch(() => [] as string[]);
+    for (const date of dates) {
+      const dir = path.join(secDir, date);
+      if (jobDirs.has(dir)) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.push(path.join(sec, date));
+    }
+    if ((await readdir(secDir).catch(() => [''])).length === 0) await rm(secDir, { recursive: true, force: true });
+  }
+  return removed.sort();
 }

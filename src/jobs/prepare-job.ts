@@ -23,14 +23,16 @@ export async function prepareJob(plan: Plan, paths: RunPaths, job: JobRef): Prom
   const committed = await readManifest(outDir);
   if (committed && committed.fingerprint === fingerprint && (await outputsProblem(outDir, committed)) === null) {
     const m = committed;
-    return { kind: 'skip', result: { security: m.security, date: m.date, status: 'skipped', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read } };
+    // Committed by this very run (an attempt whose worker died after the commit): done here, not skipped.
+    const status = m.planId === plan.id ? 'done' : 'skipped';
+    return { kind: 'skip', result: { security: m.security, date: m.date, status, orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read } };
   }
   const problem = jobRejectProblem(job, inputs, c.thresholds.maxRejectShare, paths.rejects);
   if (problem) throw new StepError(problem, 'RejectLimit');
   return {
     kind: 'run',
     task: {
-      security: job.security, date: job.date, work: paths.work, outDir, fingerprint, inputs,
+      security: job.security, date: job.date, work: paths.work, outDir, fingerprint, planId: plan.id, inputs,
       settings: {
         masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask },
         scenario: { fullFillRatio: c.thresholds.fullFillRatio, immediateSeconds: c.thresholds.immediateSeconds },

@@ -5,3 +5,4 @@
 export { pipelineRunWorkflow, pipelineRunWorkflow as pipelineRun } from './pipeline-run';
 export { securityWorkflow } from './security';
 export { jobWorkflow } from './job';
+export { scheduledRunWorkflow, scheduledRunWorkflow as scheduledRun } from './scheduled-run';

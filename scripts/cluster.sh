@@ -109,17 +109,26 @@ start_server() {
 
 register() {
   local cli; cli="$(temporal_cli)"
-  if ! "$cli" operator namespace describe --namespace default --address "$address" >/dev/null 2>&1; then
-    "$cli" operator namespace create --namespace default --retention 72h --address "$address" >/dev/null
+  local at=(--namespace default --address "$address")
+  if ! "$cli" operator namespace describe "${at[@]}" >/dev/null 2>&1; then
+    "$cli" operator namespace create "${at[@]}" --retention 72h >/dev/null
   fi
+  # A new namespace, and a new search attribute, reach the frontend's caches some seconds later.
+  wait_for "namespace default" "$cli" workflow count "${at[@]}"
   # Declared once in src/workflows/shared.ts (SEARCH_ATTRIBUTES); the compose file registers the same four.
   for a in RunName Security TradeDate JobStatus; do
-    "$cli" operator search-attribute create --namespace default --name "$a" --type Keyword --address "$address" >/dev/null 2>&1 || true
+    if ! "$cli" operator search-attribute list "${at[@]}" | grep -qw "$a"; then
+      "$cli" operator search-attribute create "${at[@]}" --name "$a" --type Keyword >/dev/null
+    fi
   done
-  for _ in $(seq 1 60); do
-    "$cli" operator namespace describe --namespace default --address "$address" >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
+  wait_for "the search attributes" "$cli" workflow count "${at[@]}" \
+    --query 'RunName = "-" AND Security = "-" AND TradeDate = "-" AND JobStatus = "-"'
+}
+
+wait_for() {
+  local what="$1"; shift
+  for _ in $(seq 1 120); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  say "$what not usable after 60 s: $("$@" 2>&1 | tail -n 1)"; exit 1
 }
 
 stop_server() {

@@ -16,7 +16,7 @@ import { cancelRun, resumeRun } from './control';
 import { runDemo } from './demo';
 import { createSchedule, parseInterval, scheduleId } from './schedule';
 import { statusText } from './status';
-import { RunFailedError, runPipeline, summaryLines, type RunOutcome } from './run';
+import { rootCause, RunFailedError, runPipeline, summaryLines, type RunOutcome } from './run';
 
 const program = new Command('sweepflow')
   .description('ASX Centre Point order analytics, as a durable pipeline on Temporal')
@@ -35,7 +35,10 @@ function fail(e: unknown): never {
     process.stderr.write(`sweepflow: ${e.message}\n`);
     process.exit(e.exitCode);
   }
-  process.stderr.write(`sweepflow: ${(e as Error).message}\n`);
+  // Anything else (a refused start, a lost connection): the deepest cause, with the wrapper's words before it.
+  const outer = (e as Error).message;
+  const { message } = rootCause(e);
+  process.stderr.write(`sweepflow: ${message === outer ? outer : `${outer}: ${message}`}\n`);
   process.exit(1);
 }
 

@@ -11,7 +11,7 @@ export SWEEPFLOW_CLUSTER_PG_PORT="${SWEEPFLOW_CLUSTER_PG_PORT:-5433}"
 export SWEEPFLOW_CLUSTER_ADDRESS="127.0.0.1:$SWEEPFLOW_CLUSTER_PORT"
 started=$(date +%s)
 bash scripts/cluster.sh stop >/dev/null 2>&1 || true
-rm -rf "$SWEEPFLOW_CLUSTER_DIR"
+rm -rf "$SWEEPFLOW_CLUSTER_DIR" test-output/cluster
 npm run build --silent
 bash scripts/cluster.sh start >/dev/null
 echo "test:cluster: servers up in $(( $(date +%s) - started )) s (PostgreSQL $SWEEPFLOW_CLUSTER_PG_PORT, Temporal $SWEEPFLOW_CLUSTER_ADDRESS)"

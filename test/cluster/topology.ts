@@ -4,7 +4,7 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSy
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parse as parseYaml } from 'yaml';
-import { parseCsvObjects } from '../../src/io/csv-tokenizer';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 /**
  * The production topology as processes on this machine: PostgreSQL and the Temporal server (scripts/
@@ -122,7 +122,8 @@ export function outputChecksums(out: string): Record<string, string> {
       if (['manifest.json', 'summary.json', 'report.html'].includes(e)) continue;
       let bytes: Buffer = readFileSync(p);
       if (path.relative(out, p) === 'jobs.csv') {
-        bytes = Buffer.from(JSON.stringify(parseCsvObjects(bytes).map((r) => ({ ...r, status: r.status === 'skipped' ? 'done' : r.status }))));
+        const rows = parseCsv(bytes, { columns: true }) as Record<string, string>[];
+        bytes = Buffer.from(JSON.stringify(rows.map((r) => ({ ...r, status: r.status === 'skipped' ? 'done' : r.status }))));
       }
       sums[path.relative(out, p)] = createHash('sha1').update(bytes).digest('hex');
     }

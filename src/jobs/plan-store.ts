@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunConfig } from '../config/schema';
 import type { Split } from '../domain/splits';
@@ -45,21 +45,23 @@ export class PlanReplacedError extends Error {
   }
 }
 
-const cache = new Map<string, { plan: Plan; paths: RunPaths }>();
+const cache = new Map<string, { plan: Plan; paths: RunPaths; mtimeMs: number }>();
 
 /**
- * A run's plan and paths. Cached per process by plan id, never by path alone: every worker process has
- * its own cache, and a rerun writes a new plan at the same path, so a hit must be the very plan the step
- * was started for. File-system errors reach the caller as they are (it decides what is retried).
+ * A run's plan and paths. Cached per process by path, plan id and modification time: every worker process
+ * has its own cache, and a rerun writes a new plan at the same path, so a hit must be the very plan the
+ * step was started for and still the file on disk (a stale execution meets PlanReplacedError). File-system
+ * errors reach the caller as they are (it decides what is retried).
  */
 export async function loadPlanFile(run: RunRef): Promise<{ plan: Plan; paths: RunPaths }> {
   const file = path.join(run.work, 'plan.json');
+  const { mtimeMs } = await stat(file);
   const hit = cache.get(file);
-  if (hit && hit.plan.id === run.planId) return hit;
+  if (hit && hit.plan.id === run.planId && hit.mtimeMs === mtimeMs) return hit;
   const plan = JSON.parse(await readFile(file, 'utf8')) as Plan;
   if (plan.id !== run.planId) throw new PlanReplacedError(file, run.planId, plan.id);
   const c = plan.config;
-  const entry = { plan, paths: runPaths(plan.baseDir, c.output.dir, c.output.workDir, c.name) };
+  const entry = { plan, paths: runPaths(plan.baseDir, c.output.dir, c.output.workDir, c.name), mtimeMs };
   if (cache.size > 64) cache.clear();
   cache.set(file, entry);
   return entry;

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CsvSyntaxError, CsvTokenizer, UNTERMINATED } from '../../src/io/csv-tokenizer';
+import { CsvSyntaxError, CsvTokenizer, parseCsvObjects, UNTERMINATED } from '../../src/io/csv-tokenizer';
 
 interface Rec { fields: string[]; line: number; raw: string }
 
@@ -98,5 +98,17 @@ describe('CSV tokenizer', () => {
       expect(got.records.map((x) => x.fields)).toEqual(oracle);
       expect(oracle).toEqual(want);
     }
+  });
+});
+
+describe('parseCsvObjects (our own small outputs: jobs.csv, rollups), against csv-parse', () => {
+  it('reads quoted fields, embedded commas, quotes and newlines as csv-parse does', () => {
+    const text = 'security,date,status,error\n"A,B",2024-09-30,failed,"line one\nline ""two"""\nC,2024-10-01,done,\n';
+    expect(parseCsvObjects(text)).toEqual(parse(text, { columns: true }));
+    expect(parseCsvObjects('a,b\n')).toEqual([]);
+    expect(parseCsvObjects('')).toEqual([]);
+  });
+  it('refuses a malformed record, naming its line', () => {
+    expect(() => parseCsvObjects('a,b\n"x,1\n')).toThrow(/line 2/);
   });
 });

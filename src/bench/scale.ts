@@ -43,8 +43,16 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const server = await startDevServer({ port, uiPort: await freePort(), dbFile: null, logFile: path.join(dir, 'temporal.log') });
-  let peakRss = 0;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+  let peakRss = 0, samples = 0;
+  // Every 30 s a line of the main thread's memory, to tell JS heap growth from native (threads, SDK core).
+  const mb = (n: number): number => Math.round(n / 1048576);
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    if (++samples % 150 === 0) {
+      process.stdout.write(`  t=${samples / 5}s rss=${mb(m.rss)} MB heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
+    }
+  }, 200);
   try {
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });

@@ -118,25 +118,27 @@ export class ThreadPool {
       signal.throwIfAborted();
     }
     const id = this.nextId++;
-    if (signal) {
-      const stop = (): void => {
-        const p = this.pending.get(id);
-        if (!p) return;
-        this.pending.delete(id);
-        // Rejected once the thread has stopped, so the caller can clean up after it; the exit handler frees the slot.
-        const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
-        void w.terminate().finally(() => p.reject(reason));
-      };
-      signal.addEventListener('abort', stop, { once: true });
+    const stop = (): void => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      // Rejected once the thread has stopped, so the caller can clean up after it; the exit handler frees the slot.
+      const reason = signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason));
+      void w.terminate().finally(() => p.reject(reason));
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await new Promise<OutcomeOf<T>>((resolve, reject) => {
+        // Bound to the caller's async context: progress arrives in the thread's message listener, whose
+        // context is that of whichever activity spawned the thread, and activity heartbeats find their
+        // activity through that context.
+        const bound = AsyncResource.bind(onProgress as (p: unknown) => void);
+        this.pending.set(id, { resolve: resolve as (o: unknown) => void, reject, onProgress: bound, worker: w });
+        w.postMessage({ id, task });
+      });
+    } finally {
+      signal?.removeEventListener('abort', stop); // one signal may serve many tasks (a plan's file scans)
     }
-    return new Promise<OutcomeOf<T>>((resolve, reject) => {
-      // Bound to the caller's async context: progress arrives in the thread's message listener, whose
-      // context is that of whichever activity spawned the thread, and activity heartbeats find their
-      // activity through that context.
-      const bound = AsyncResource.bind(onProgress as (p: unknown) => void);
-      this.pending.set(id, { resolve: resolve as (o: unknown) => void, reject, onProgress: bound, worker: w });
-      w.postMessage({ id, task });
-    });
   }
 
   /** Stops every thread; pending tasks fail and fresh threads replace them on the next run. */

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
 import type { RunResult } from '../../src/workflows/types';
-import { checkedOutputs, configFile, DATA, ensureDataset, eventually, expectFailedRunInvariants, LARGE, referenceOutputs, runConfig, startWorkers } from './scenario';
-import { cli, connect, stopWorker, type WorkerProcess } from './topology';
+import { checkedOutputs, configFile, DATA, ensureDataset, eventually, expectFailedRunInvariants, LARGE, referenceOutputs, runConfig, startWorkers, useCluster } from './scenario';
+import { cli } from './topology';
 
 /**
  * (f) `sweepflow cancel` mid-run: the run is Cancelled within 10 s of the request, its unfinished jobs show
@@ -11,18 +10,8 @@ import { cli, connect, stopWorker, type WorkerProcess } from './topology';
  * and stop their thread work, nothing is left half-written, and a later `resume` finishes the run with the
  * outputs of an uninterrupted single-worker run.
  */
-let client: Client;
-let connection: Connection;
-let workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  ({ client, connection } = await connect());
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => stopWorker(w)));
-  await connection?.close();
-});
+const cluster = useCluster();
+const workers = cluster.workers;
 
 /** Files a killed or cancelled writer leaves: temporaries of atomic writes, staging folders. */
 function leftovers(dir: string): string[] {
@@ -39,15 +28,15 @@ function leftovers(dir: string): string[] {
 }
 
 it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stopped, resume completes it', async () => {
-  const ref = await referenceOutputs(client, LARGE);
-  workers = await startWorkers(client, 'cancel', 3);
+  const ref = await referenceOutputs(cluster.client(), LARGE);
+  workers.push(...await startWorkers(cluster.client(), 'cancel', 3));
   const inputs = path.relative(DATA, await ensureDataset(LARGE));
   const config = runConfig('cancel', inputs, { processing: { splitBytes: 8 * 1024 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 2 } });
   const running = cli(['run', '-c', configFile('cancel', config), '--no-worker', '--json']);
   // Cancel once job activities are in flight (a job workflow with a started activity).
   const inFlight = await eventually(async () => {
-    for await (const w of client.workflow.list({ query: 'RunName = "cancel" AND WorkflowType = "jobWorkflow" AND ExecutionStatus = "Running"' })) {
-      const d = await client.workflow.getHandle(w.workflowId).describe();
+    for await (const w of cluster.client().workflow.list({ query: 'RunName = "cancel" AND WorkflowType = "jobWorkflow" AND ExecutionStatus = "Running"' })) {
+      const d = await cluster.client().workflow.getHandle(w.workflowId).describe();
       if (d.raw.pendingActivities?.some((a) => Number(a.state) === 2 /* STARTED */)) return w.workflowId;
     }
     return undefined;
@@ -55,7 +44,7 @@ it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stoppe
   const requested = Date.now();
   const c = await cli(['cancel', 'cancel']);
   expect(c.code).toBe(0);
-  const handle = client.workflow.getHandle('sweepflow-cancel');
+  const handle = cluster.client().workflow.getHandle('sweepflow-cancel');
   await eventually(async () => ((await handle.describe()).status.name === 'CANCELLED' ? true : undefined), 10_000, 'the run to be Cancelled');
   const took = Date.now() - requested;
   console.log(`cancelled ${took} ms after the request (a job in flight: ${inFlight})`);
@@ -66,7 +55,7 @@ it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stoppe
 
   // Jobs: none failed, the unfinished ones cancelled, none left running or pending.
   const byStatus: Record<string, number> = {};
-  for await (const w of client.workflow.list({ query: 'RunName = "cancel" AND WorkflowType = "jobWorkflow"' })) {
+  for await (const w of cluster.client().workflow.list({ query: 'RunName = "cancel" AND WorkflowType = "jobWorkflow"' })) {
     const status = String(w.searchAttributes?.JobStatus?.[0] ?? '');
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (status === 'cancelled') expect(w.status.name).toBe('CANCELLED');
@@ -75,10 +64,10 @@ it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stoppe
   expect(byStatus.cancelled).toBeGreaterThanOrEqual(1);
   expect(byStatus.failed ?? 0).toBe(0);
   expect((byStatus.running ?? 0) + (byStatus.pending ?? 0)).toBe(0);
-  for await (const w of client.workflow.list({ query: 'RunName = "cancel" AND ExecutionStatus = "Running"' })) throw new Error(`still running: ${w.workflowId}`);
+  for await (const w of cluster.client().workflow.list({ query: 'RunName = "cancel" AND ExecutionStatus = "Running"' })) throw new Error(`still running: ${w.workflowId}`);
 
   // The activity in flight saw the cancellation (its heartbeat's answer) and stopped: ActivityTaskCanceled, not completed.
-  const events = (await client.workflow.getHandle(inFlight).fetchHistory()).events ?? [];
+  const events = (await cluster.client().workflow.getHandle(inFlight).fetchHistory()).events ?? [];
   expect(events.some((e) => e.activityTaskCancelRequestedEventAttributes)).toBe(true);
   expect(events.some((e) => e.activityTaskCanceledEventAttributes)).toBe(true);
   expect(events.some((e) => e.activityTaskCompletedEventAttributes)).toBe(false);

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { RunResult } from '../../src/workflows/types';
-import { configFile, DATA } from './scenario';
-import { cli } from './topology';
+import { checkedOutputs, configFile, DATA, ensureDataset, referenceOutputs, runConfig, SMALL, startWorkers } from './scenario';
+import { cli, type WorkerProcess } from './topology';
 
 /** Committed job manifests of a run so far: a progress measure that fault points can wait for. */
 export function committedJobs(run: string): number {
@@ -38,4 +39,23 @@ export function startRun(name: string, config: Record<string, unknown>): Promise
 export function seeded(seed: number): () => number {
   let s = seed;
   return () => ((s = (s * 48271) % 2147483647) / 2147483647);
+}
+
+/**
+ * A run of the small dataset on three workers with `fault` done to the servers once 3 jobs have
+ * committed: it completes with the outputs of a single-worker run. Returns where the fault struck.
+ */
+export async function completesDespite(cluster: { client: () => Client; workers: WorkerProcess[] }, name: string, fault: () => Promise<void> | void): Promise<number> {
+  const ref = await referenceOutputs(cluster.client(), SMALL);
+  cluster.workers.push(...await startWorkers(cluster.client(), name, 3));
+  const inputs = path.relative(DATA, await ensureDataset(SMALL));
+  const run = startRun(name, runConfig(name, inputs, { processing: { splitBytes: 256 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 2 } }));
+  expect(await waitFor(() => committedJobs(name) >= 3, 120_000)).toBe(true);
+  const at = committedJobs(name);
+  await fault();
+  const result = await run;
+  expect(at).toBeLessThan(12);
+  expect(result).toMatchObject({ jobs: 12, failed: 0 });
+  expect(await checkedOutputs(result)).toEqual(ref.checksums);
+  return at;
 }

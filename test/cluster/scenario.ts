@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { generate } from '../../src/generator/generate';
 import { checkFailedRunInvariants, checkRunInvariants } from '../../src/jobs/run-invariants';
 import type { RunResult } from '../../src/workflows/types';
-import { cli, CLUSTER_OUTPUT, outputChecksums, startWorker, stopWorker, waitForPollers, writeConfig, type WorkerProcess } from './topology';
+import { cli, CLUSTER_OUTPUT, connect, outputChecksums, startWorker, stopWorker, waitForPollers, writeConfig, type WorkerProcess } from './topology';
 
 /**
  * Inputs and reference outputs of the cluster scenarios. Every scenario's run is compared byte for byte
@@ -99,4 +99,24 @@ export async function eventually<T>(fn: () => Promise<T | undefined> | T | undef
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The hooks every scenario file shares: a client connected before the tests, and the file's worker
+ * processes stopped (and the connection closed) after them. Push workers onto `workers`.
+ */
+export function useCluster(): { client: () => Client; workers: WorkerProcess[] } {
+  let client: Client | null = null;
+  let close: (() => Promise<void>) | null = null;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    const c = await connect();
+    client = c.client;
+    close = () => c.connection.close();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL')));
+    await close?.();
+  });
+  return { client: () => client!, workers };
 }

@@ -1,9 +1,8 @@
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
 import type { RunResult } from '../../src/workflows/types';
-import { checkedOutputs, DATA, ensureDataset, runConfig, runViaCli, SMALL, startWorkers } from './scenario';
-import { activityWorkers, connect, outputChecksums, startWorker, stopWorker, waitForPollers, type WorkerProcess } from './topology';
+import { checkedOutputs, DATA, ensureDataset, runConfig, runViaCli, SMALL, startWorkers, useCluster } from './scenario';
+import { activityWorkers, outputChecksums, startWorker, stopWorker, waitForPollers } from './topology';
 
 /**
  * (e) A rerun with changed inputs whose plan and shards land on different workers. Every worker process
@@ -11,20 +10,13 @@ import { activityWorkers, connect, outputChecksums, startWorker, stopWorker, wai
  * (old splits reused, discovery failing or working from old shards). The rerun's outputs must equal a
  * single-worker run of the changed inputs.
  */
-let client: Client;
-let connection: Connection;
-const workers: WorkerProcess[] = [];
+const cluster = useCluster();
+const workers = cluster.workers;
 const inputs = path.join(DATA, 'inputs', 'stale');
 
 beforeAll(async () => {
-  ({ client, connection } = await connect());
   rmSync(inputs, { recursive: true, force: true });
   cpSync(await ensureDataset(SMALL), inputs, { recursive: true });
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => stopWorker(w)));
-  await connection?.close();
 });
 
 /** Changes the inputs: the last date's files go, so that date's jobs must go from the rerun's outputs. */
@@ -38,22 +30,22 @@ function changeInputs(): string {
 it('(e) a rerun with changed inputs is planned and sharded from the new plan on every worker', async () => {
   const config = runConfig('stale', path.relative(DATA, inputs), { processing: { splitBytes: 256 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 4 } });
   // First run on two workers, so both hold its plan in memory.
-  workers.push(...await startWorkers(client, 'stale', 2));
+  workers.push(...await startWorkers(cluster.client(), 'stale', 2));
   const first = await runViaCli('stale', config);
   expect(first).toMatchObject({ jobs: 12, failed: 0 });
-  const firstRan = new Set([...(await activityWorkers(client, 'sweepflow-stale')).values()].flatMap((s) => [...s]));
+  const firstRan = new Set([...(await activityWorkers(cluster.client(), 'sweepflow-stale')).values()].flatMap((s) => [...s]));
   expect(workers.every((w) => [...firstRan].some((id) => id.startsWith(w.identity)))).toBe(true);
 
   const removed = changeInputs();
   // The rerun with a third, fresh worker too: wherever its plan lands, another worker that served the first run takes later steps.
   const fresh = startWorker('stale-3');
   workers.push(fresh);
-  await waitForPollers(client, workers);
+  await waitForPollers(cluster.client(), workers);
   let rerun: RunResult | null = null;
   let planner = '', others: string[] = [];
   for (let attempt = 0; attempt < 3 && !rerun; attempt++) {
     const r = await runViaCli('stale', config);
-    const ran = await activityWorkers(client, 'sweepflow-stale');
+    const ran = await activityWorkers(cluster.client(), 'sweepflow-stale');
     planner = [...(ran.get('planRun') ?? [])][0];
     const later = [...(ran.get('shardSplit') ?? []), ...(ran.get('discoverJobs') ?? [])];
     others = [...new Set(later)].filter((id) => id !== planner && !id.startsWith(fresh.identity));
@@ -70,7 +62,7 @@ it('(e) a rerun with changed inputs is planned and sharded from the new plan on 
 
   const solo = startWorker('stale-solo');
   workers.push(solo);
-  await waitForPollers(client, [solo]);
+  await waitForPollers(cluster.client(), [solo]);
   const clean = await runViaCli('stale-clean', config.name === 'stale' ? { ...config, name: 'stale-clean' } : config);
   const cleanSums = outputChecksums(clean.out);
   expect(existsSync(clean.out)).toBe(true);

@@ -1,30 +1,19 @@
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
-import { checkedOutputs, DATA, ensureDataset, referenceOutputs, runConfig, SMALL, startWorkers } from './scenario';
+import { checkedOutputs, DATA, ensureDataset, referenceOutputs, runConfig, SMALL, startWorkers, useCluster } from './scenario';
 import { committedJobs, committedSplits, seeded, startRun, waitFor } from './faults';
-import { connect, startWorker, stopWorker, waitForPollers, type WorkerProcess } from './topology';
+import { startWorker, waitForPollers } from './topology';
 
 /**
  * (b) Three workers; one is SIGKILLed at five random points of the run (seeded, tied to progress so they
  * land inside the run on any machine) and replaced by a fresh process. The run completes with outputs
  * byte-identical to a single-worker run's.
  */
-let client: Client;
-let connection: Connection;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  ({ client, connection } = await connect());
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => stopWorker(w, 'SIGKILL')));
-  await connection?.close();
-});
+const cluster = useCluster();
+const workers = cluster.workers;
 
 it('(b) survives kill -9 of a worker at five random points', async () => {
-  const ref = await referenceOutputs(client, SMALL);
-  workers.push(...await startWorkers(client, 'kills', 3));
+  const ref = await referenceOutputs(cluster.client(), SMALL);
+  workers.push(...await startWorkers(cluster.client(), 'kills', 3));
   const inputs = path.relative(DATA, await ensureDataset(SMALL));
   const run = startRun('kills', runConfig('kills', inputs, { processing: { splitBytes: 256 * 1024, heartbeatTimeoutSeconds: 3, jobConcurrency: 4 } }));
   const rnd = seeded(13);
@@ -40,7 +29,7 @@ it('(b) survives kill -9 of a worker at five random points', async () => {
     kills.push(`${victim.name} at ${point.n} ${point.what}${reached ? '' : ' (not reached)'}`);
     const fresh = startWorker(`kills-r${i + 1}`);
     workers.push(fresh);
-    await waitForPollers(client, [fresh]);
+    await waitForPollers(cluster.client(), [fresh]);
   }
   const result = await run;
   console.log(`kills: ${kills.join('; ')}`);

@@ -1,40 +1,41 @@
 /**
- * Australia/Sydney civil time from UTC instants, without Intl in the hot path.
+ * Australia/Sydney civil time from UTC instants, by the IANA tz database (DOMAIN.md section 4): the offset of
+ * each UTC hour comes from Intl (Node's ICU carries the zone's whole history, so dates before the 2008 rule
+ * change are right too) and is cached, so the hot path is a division and a compare.
  *
- * Rule (in force since 2008): AEST = UTC+10; AEDT = UTC+11 from 02:00 AEST on the first Sunday of October
- * to 03:00 AEDT on the first Sunday of April. Both changes happen at 16:00 UTC on the Saturday before.
- * Verified against Intl (IANA tz database) in the unit tests on both sides of each change.
+ * Since 1895 Sydney's offsets are whole hours and its changes fall on whole UTC hours, so one offset holds
+ * for a whole UTC hour. An hour where that is not so (local mean time before 1895) is computed per instant.
  */
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** UTC ms of 16:00 UTC on the Saturday before the first Sunday of `month` (0-based) in `year`. */
-function changeInstantMs(year: number, month: number): number {
-  const firstOfMonth = new Date(Date.UTC(year, month, 1));
-  const dow = firstOfMonth.getUTCDay(); // 0 = Sunday
-  const firstSunday = 1 + ((7 - dow) % 7);
-  return Date.UTC(year, month, firstSunday) - 8 * HOUR_MS; // Sunday 00:00 UTC - 8 h = Saturday 16:00 UTC
+const zone = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Australia/Sydney', hourCycle: 'h23',
+  year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+});
+
+/** Offset of Sydney civil time from UTC at a UTC instant, in ms, straight from the tz database. */
+function zoneOffsetMs(utcMs: number): number {
+  const p: Record<string, number> = {};
+  for (const part of zone.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
 }
 
-const yearCache = new Map<number, { dstEnd: number; dstStart: number }>();
+const hourOffsets = new Map<number, number | null>();
 
-function transitions(year: number): { dstEnd: number; dstStart: number } {
-  let t = yearCache.get(year);
-  if (!t) {
-    t = { dstEnd: changeInstantMs(year, 3), dstStart: changeInstantMs(year, 9) };
-    yearCache.set(year, t);
-  }
-  return t;
-}
-
-/** Offset of Sydney civil time from UTC at the given UTC instant, in ms (10 h or 11 h). */
+/** Offset of Sydney civil time from UTC at the given UTC instant, in ms (10 h or 11 h since 1895). */
 export function sydneyOffsetMs(utcMs: number): number {
-  const year = new Date(utcMs).getUTCFullYear();
-  const { dstEnd, dstStart } = transitions(year);
-  // Daylight time runs from the October change to the April change of the next year.
-  const daylight = utcMs < dstEnd || utcMs >= dstStart;
-  return (daylight ? 11 : 10) * HOUR_MS;
+  const hour = Math.floor(utcMs / HOUR_MS);
+  let offset = hourOffsets.get(hour);
+  if (offset === undefined) {
+    const start = zoneOffsetMs(hour * HOUR_MS);
+    offset = start === zoneOffsetMs(hour * HOUR_MS + HOUR_MS - 1) ? start : null;
+    if (hourOffsets.size > 100_000) hourOffsets.clear();
+    hourOffsets.set(hour, offset);
+  }
+  return offset ?? zoneOffsetMs(utcMs);
 }
 
 /** Nanoseconds since the epoch (exact BigInt) to whole milliseconds (safe as a number until year 287396). */
@@ -42,20 +43,23 @@ export function nanosToMillis(ns: bigint): number {
   return Number(ns / 1_000_000n);
 }
 
-// Sydney offsets are whole hours, so the offset and the Sydney date are constant within a UTC hour, and
-// rows come in time order: remembering the last hour makes both a division and a compare.
+// The offset and the Sydney date are constant within a UTC hour (see above), and rows come in time order:
+// remembering the last hour makes both a division and a compare.
 let lastHour = NaN;
 let lastOffset = 0;
 let lastDate = '';
 
-function hourOf(utcMs: number): number {
+/** The Sydney offset at `utcMs`, remembering the last whole-offset UTC hour and its date. */
+function offsetAt(utcMs: number): number {
   const hour = Math.floor(utcMs / HOUR_MS);
-  if (hour !== lastHour) {
-    lastOffset = sydneyOffsetMs(utcMs);
-    lastDate = dateText(utcMs + lastOffset);
+  if (hour === lastHour) return lastOffset;
+  const offset = sydneyOffsetMs(utcMs);
+  if (hourOffsets.get(hour) !== null) {
     lastHour = hour;
+    lastOffset = offset;
+    lastDate = dateText(utcMs + offset);
   }
-  return hour;
+  return offset;
 }
 
 function dateText(localMs: number): string {
@@ -68,20 +72,23 @@ function dateText(localMs: number): string {
 
 /** Sydney calendar date (YYYY-MM-DD) of a UTC instant in ms. */
 export function sydneyDateOfMillis(utcMs: number): string {
-  hourOf(utcMs);
-  return lastDate;
-}
-
-/** Sydney local hour (0-23) of a UTC instant in ms. */
-export function sydneyHourOfMillis(utcMs: number): number {
-  const hour = hourOf(utcMs);
-  return (((hour + lastOffset / HOUR_MS) % 24) + 24) % 24;
+  const offset = offsetAt(utcMs);
+  return Math.floor(utcMs / HOUR_MS) === lastHour ? lastDate : dateText(utcMs + offset);
 }
 
 /** Sydney local time of day in ms since local midnight. */
 export function sydneyTimeOfDayMs(utcMs: number): number {
-  hourOf(utcMs);
-  return (((utcMs + lastOffset) % DAY_MS) + DAY_MS) % DAY_MS;
+  return (((utcMs + offsetAt(utcMs)) % DAY_MS) + DAY_MS) % DAY_MS;
+}
+
+/** Sydney local hour (0-23) of a UTC instant in ms. */
+export function sydneyHourOfMillis(utcMs: number): number {
+  return Math.floor(sydneyTimeOfDayMs(utcMs) / HOUR_MS);
+}
+
+/** Sydney wall-clock time of a nanosecond instant, as nanoseconds since 1970-01-01T00:00 local (a Parquet local timestamp). */
+export function sydneyLocalNanos(ns: bigint): bigint {
+  return ns + BigInt(offsetAt(nanosToMillis(ns))) * 1_000_000n;
 }
 
 /** Sydney calendar date of a nanosecond timestamp. */

@@ -1,4 +1,4 @@
-import { nanosToMillis, parseTimeOfDay, sydneyDate, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs, sydneyTimeOfDayMs } from '../../src/domain/sydney-time';
+import { nanosToMillis, sydneyLocalNanos, parseTimeOfDay, sydneyDate, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs, sydneyTimeOfDayMs } from '../../src/domain/sydney-time';
 
 const fmt = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
@@ -22,6 +22,53 @@ describe('Sydney civil time', () => {
     expect(sydneyOffsetMs(ms)).toBe(offset);
     expect(sydneyDateOfMillis(ms)).toBe(date);
     expect(sydneyHourOfMillis(ms)).toBe(hour);
+  });
+
+  // Before 2008 daylight time ran from the last Sunday of October to the last Sunday of March (with exceptions
+  // such as 2000's Olympics and 2006's Commonwealth Games): a fixed post-2008 rule dates these wrongly.
+  it.each([
+    ['2007-10-15T13:30:00.000Z', '2007-10-15', 23], // AEST still: the post-2008 rule would say 2007-10-16, hour 0
+    ['2007-10-27T16:00:00.000Z', '2007-10-28', 3], // the 2007 change (last Sunday of October)
+    ['2007-03-24T15:59:59.999Z', '2007-03-25', 2], // AEDT until 2007-03-25 03:00 local
+    ['2007-03-24T16:00:00.000Z', '2007-03-25', 2],
+    ['2000-08-27T16:00:00.000Z', '2000-08-28', 3], // Olympic DST began 2000-08-27 local
+    ['2006-04-01T16:00:00.000Z', '2006-04-02', 2], // Commonwealth Games: DST to 2006-04-02
+    ['2008-04-05T15:30:00.000Z', '2008-04-06', 2], // the first year of the new rule
+  ])('dates %s as %s, hour %d, by the zone history', (iso, date, hour) => {
+    const ms = Date.parse(iso);
+    expect(viaIntl(ms)).toEqual({ date, hour });
+    expect(sydneyDateOfMillis(ms)).toBe(date);
+    expect(sydneyHourOfMillis(ms)).toBe(hour);
+  });
+
+  it('agrees with the IANA tz database on 20,000 instants from 1990 to 2014 and every hour of each October and March', () => {
+    const lo = Date.parse('1990-01-01T00:00:00Z'), hi = Date.parse('2014-12-31T00:00:00Z');
+    let seed = 11;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const instants: number[] = [];
+    for (let i = 0; i < 20000; i++) instants.push(Math.floor(lo + next() * (hi - lo)));
+    for (let y = 1990; y <= 2014; y++) {
+      for (const month of [2, 3, 7, 9]) for (let d = 1; d <= 31; d++) for (let h = 0; h < 24; h++) instants.push(Date.UTC(y, month, d, h, 30));
+    }
+    const wrong = instants.filter((ms) => {
+      const want = viaIntl(ms);
+      return sydneyDateOfMillis(ms) !== want.date || sydneyHourOfMillis(ms) !== want.hour;
+    });
+    expect(instants.length).toBeGreaterThan(90_000);
+    expect(wrong.map((ms) => new Date(ms).toISOString())).toEqual([]);
+  });
+
+  it('gives the local wall-clock nanoseconds of an instant (a local timestamp) exactly', () => {
+    const ns = 1725494536001032398n; // 2024-09-05T00:02:16.001032398Z, AEST
+    expect(sydneyLocalNanos(ns)).toBe(ns + 36_000_000_000_000n);
+    const summer = BigInt(Date.parse('2024-12-02T01:00:00Z')) * 1_000_000n + 7n;
+    expect(sydneyLocalNanos(summer)).toBe(BigInt(Date.parse('2024-12-02T12:00:00Z')) * 1_000_000n + 7n);
+  });
+
+  it('computes hours whose offset is not whole (local mean time before 1895) per instant', () => {
+    const ms = Date.parse('1890-06-01T03:00:00Z');
+    expect(sydneyOffsetMs(ms)).toBe((10 * 3600 + 4 * 60 + 52) * 1000);
+    expect(sydneyTimeOfDayMs(ms)).toBe((13 * 3600 + 4 * 60 + 52) * 1000);
   });
 
   it('agrees with the IANA tz database on 20,000 instants from 2015 to 2035 and every hour around each change', () => {

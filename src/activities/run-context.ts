@@ -36,12 +36,12 @@ export async function loadPlan(run: RunRef): Promise<{ plan: Plan; paths: RunPat
 }
 
 /**
- * Heartbeats every 2 s while fn runs (the SDK throttles what reaches the server), so a live activity is
+ * Heartbeats every second while fn runs (the SDK throttles what reaches the server), so a live activity is
  * never mistaken for a lost one; a crashed worker stops them and its activity is retried elsewhere. A
  * cancellation arrives through these heartbeats: fn gets the activity's signal, which aborts then.
  */
 export async function withHeartbeats<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const timer = setInterval(() => heartbeat(), 2000);
+  const timer = setInterval(() => heartbeat(), 1000);
   try {
     return await fn(Context.current().cancellationSignal);
   } finally {

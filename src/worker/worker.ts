@@ -41,8 +41,9 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     shutdownGraceTime: `${opts.shutdownGraceSeconds ?? 30} seconds`,
     // A cancellation reaches an activity only in the answer to a heartbeat the SDK sends on; by default it
     // sends one per 0.8 x heartbeat timeout (48 s at 60 s), so a cancelled run would wait that long for its
-    // threads to stop. One heartbeat RPC per running activity every 3 s costs the server little.
-    maxHeartbeatThrottleInterval: '3 seconds',
+    // threads to stop. One heartbeat RPC per running activity per second costs the server little and stops a
+    // cancelled run's threads within about a second.
+    maxHeartbeatThrottleInterval: '1 second',
     // How long the server holds a cached workflow's task for this worker before any worker may take it; a
     // killed worker costs the run that long. @default 10 s
     stickyQueueScheduleToStartTimeout: `${envInt('SWEEPFLOW_STICKY_TIMEOUT_SECONDS', 1, 3600, 10)} seconds`,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../src/workflows/types';
-import { checkedOutputs, configFile, DATA, ensureDataset, eventually, expectFailedRunInvariants, LARGE, referenceOutputs, runConfig, startWorkers, useCluster } from './scenario';
+import { checkedOutputs, configFile, DATA, ensureDataset, eventually, expectFailedRunInvariants, LONG_DAYS, referenceOutputs, runConfig, startWorkers, useCluster } from './scenario';
 import { cli } from './topology';
 
 /**
@@ -28,10 +28,10 @@ function leftovers(dir: string): string[] {
 }
 
 it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stopped, resume completes it', async () => {
-  const ref = await referenceOutputs(cluster.client(), LARGE);
+  const ref = await referenceOutputs(cluster.client(), LONG_DAYS);
   workers.push(...await startWorkers(cluster.client(), 'cancel', 3));
-  const inputs = path.relative(DATA, await ensureDataset(LARGE));
-  const config = runConfig('cancel', inputs, { processing: { splitBytes: 8 * 1024 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 2 } });
+  const inputs = path.relative(DATA, await ensureDataset(LONG_DAYS));
+  const config = runConfig('cancel', inputs, { processing: { splitBytes: 8 * 1024 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 1 } });
   const running = cli(['run', '-c', configFile('cancel', config), '--no-worker', '--json']);
   // Cancel once job activities are in flight (a job workflow with a started activity).
   const inFlight = await eventually(async () => {
@@ -91,6 +91,6 @@ it('(f) cancels a run: Cancelled within 10 s, jobs cancelled, thread work stoppe
   const resumed = await cli(['resume', 'cancel', '--no-worker', '--json']);
   expect(resumed.code).toBe(0);
   const result = JSON.parse(resumed.stdout) as RunResult;
-  expect(result).toMatchObject({ jobs: 6, failed: 0 });
+  expect(result).toMatchObject({ jobs: 3, failed: 0 });
   expect(await checkedOutputs(result)).toEqual(ref.checksums);
 });

@@ -24,6 +24,11 @@ export interface Dataset {
 export const SMALL: Dataset = { name: 'small', securities: 3, dates: 4, rowsPerJob: 4000, seed: 41 };
 /** 6 jobs of larger days (a job takes seconds), so a cancel or a kill finds work in flight. */
 export const LARGE: Dataset = { name: 'large', securities: 2, dates: 3, rowsPerJob: 150_000, seed: 43 };
+/**
+ * 3 jobs of long days (a job takes several seconds even on a fast machine), so a cancel sent when a job
+ * activity starts reaches it before it ends: with 150,000-row days a job could finish first (seen in CI).
+ */
+export const LONG_DAYS: Dataset = { name: 'long-days', securities: 1, dates: 3, rowsPerJob: 500_000, seed: 47 };
 
 export async function ensureDataset(ds: Dataset): Promise<string> {
   const dir = path.join(DATA, 'inputs', ds.name);

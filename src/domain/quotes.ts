@@ -26,40 +26,50 @@ export function midText(mid: Mid): string {
   return mid.twice % 2 === 0 ? String(whole) : `${whole}.5`;
 }
 
+/** A valid NBBO-file quote: its time, bid and offer (bid <= offer, both > 0) and its exact mid. */
+export interface PrevailingQuote {
+  time: bigint;
+  bid: number;
+  offer: number;
+  mid: Mid;
+}
+
 /**
- * The NBBO file of one partition, as a time-ordered list of valid mids, for "latest valid quote at or
- * before t" look-ups by binary search.
+ * The NBBO file of one partition, as a time-ordered list of valid quotes, for "latest valid quote at or
+ * before t" look-ups by binary search (DOMAIN.md sections 7 and 12). Invalid rows (crossed, 0, negative,
+ * INT64_MIN) are left out, so the previous valid quote keeps prevailing; of quotes with one timestamp the
+ * last in the file wins.
  */
 export class QuoteBook {
-  private readonly times: bigint[] = [];
-  private readonly mids: Mid[] = [];
+  private readonly quotes: PrevailingQuote[] = [];
 
   constructor(quotes: Iterable<Quote>) {
-    const valid: { t: bigint; mid: Mid }[] = [];
     for (const q of quotes) {
       const mid = midOf(q.bid, q.offer);
-      if (mid) valid.push({ t: q.timestamp, mid });
+      if (mid) this.quotes.push({ time: q.timestamp, bid: q.bid!, offer: q.offer!, mid });
     }
     // Stable sort keeps the file order of quotes with equal timestamps: the later row wins.
-    valid.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
-    for (const v of valid) {
-      this.times.push(v.t);
-      this.mids.push(v.mid);
-    }
+    this.quotes.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   }
 
   get size(): number {
-    return this.times.length;
+    return this.quotes.length;
+  }
+
+  /** The quote prevailing at `t`: the latest valid one at or before it, or null. */
+  prevailing(t: bigint): PrevailingQuote | null {
+    const qs = this.quotes;
+    let lo = 0, hi = qs.length; // first index with time > t
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (qs[m].time <= t) lo = m + 1;
+      else hi = m;
+    }
+    return lo === 0 ? null : qs[lo - 1];
   }
 
   /** Latest valid mid at or before `t`, or null. */
   midAtOrBefore(t: bigint): Mid | null {
-    let lo = 0, hi = this.times.length; // first index with time > t
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if (this.times[m] <= t) lo = m + 1;
-      else hi = m;
-    }
-    return lo === 0 ? null : this.mids[lo - 1];
+    return this.prevailing(t)?.mid ?? null;
   }
 }

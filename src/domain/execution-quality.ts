@@ -1,0 +1,163 @@
+import { midOf, midValue, type PrevailingQuote, type QuoteBook } from './quotes';
+import type { OrderStates } from './order-states';
+import type { Mid, Side } from './types';
+
+/**
+ * DOMAIN.md section 12: execution quality per fill and per order. Every function is pure; a measure is null
+ * where its quote does not exist or its denominator is 0. Signs: s = +1 for a buy, -1 for a sell, and every
+ * figure is in basis points unless its name says otherwise.
+ */
+
+/** A horizon of `thresholds.markoutHorizons` or `fillHorizons`: seconds, with its column label and exact ns. */
+export interface Horizon {
+  seconds: number;
+  /** Column label: whole seconds as `5s`, shorter ones as `100ms`. */
+  label: string;
+  ns: bigint;
+}
+
+export function horizon(seconds: number): Horizon {
+  const ms = Math.round(seconds * 1000);
+  const label = ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  return { seconds, label, ns: BigInt(ms) * 1_000_000n };
+}
+
+function sign(side: Side): 1 | -1 {
+  return side === 1 ? 1 : -1;
+}
+
+/** What section 12 says about one fill: price p, quantity q at time t, of an order on `side`. */
+export interface FillQuality {
+  /** The quote prevailing at t (the latest valid NBBO-file quote at or before it), or null. */
+  quote: PrevailingQuote | null;
+  /** t minus the quote's timestamp, in ms; null without a quote. */
+  quoteAgeMs: number | null;
+  /** 2s(p - mid)/mid x 1e4: the fill's cost against the mid (0 at the mid). */
+  effectiveSpreadBps: number | null;
+  /** s(opp - p)/mid x 1e4, opp = offer for a buy, bid for a sell: what the fill saved against crossing. */
+  priceImprovementBps: number | null;
+  /** 2s(p - mid)/spread: effective over quoted spread; null on a locked quote. */
+  eqRatio: number | null;
+  /** bid < p < offer, or p = mid; null without a quote. */
+  insideNbbo: boolean | null;
+  /** Per horizon h: s(mid(t+h) - p)/p x 1e4 (positive = the market moved the order's way). */
+  markoutBps: (number | null)[];
+  /** Per horizon h: 2s(p - mid(t+h))/mid(t) x 1e4. */
+  realizedSpreadBps: (number | null)[];
+  /** Per horizon h: 2s(mid(t+h) - mid(t))/mid(t) x 1e4 (effective = realized + impact). */
+  priceImpactBps: (number | null)[];
+}
+
+export function fillQuality(side: Side, price: number, time: bigint, book: QuoteBook | null, horizons: readonly Horizon[]): FillQuality {
+  const s = sign(side);
+  const quote = book ? book.prevailing(time) : null;
+  const mid = quote ? midValue(quote.mid) : null;
+  const later = horizons.map((h) => (book ? book.midAtOrBefore(time + h.ns) : null));
+  const laterMid = later.map((m) => (m ? midValue(m) : null));
+  let effective: number | null = null, improvement: number | null = null, eq: number | null = null, inside: boolean | null = null;
+  if (quote && mid !== null) {
+    effective = (2 * s * (price - mid) / mid) * 1e4;
+    improvement = (s * ((side === 1 ? quote.offer : quote.bid) - price) / mid) * 1e4;
+    const spread = quote.offer - quote.bid;
+    eq = spread > 0 ? (2 * s * (price - mid)) / spread : null;
+    inside = (quote.bid < price && price < quote.offer) || 2 * price === quote.mid.twice;
+  }
+  return {
+    quote,
+    quoteAgeMs: quote ? Number(time - quote.time) / 1e6 : null,
+    effectiveSpreadBps: effective,
+    priceImprovementBps: improvement,
+    eqRatio: eq,
+    insideNbbo: inside,
+    markoutBps: laterMid.map((m) => (m === null || price === 0 ? null : (s * (m - price) / price) * 1e4)),
+    realizedSpreadBps: laterMid.map((m) => (m === null || mid === null ? null : (2 * s * (price - m) / mid) * 1e4)),
+    priceImpactBps: laterMid.map((m) => (m === null || mid === null ? null : (2 * s * (m - mid) / mid) * 1e4)),
+  };
+}
+
+/** Where an order's arrival mid came from (section 12): its own national bid/offer, the NBBO file, or nowhere. */
+export type ArrivalMidSource = 'order' | 'nbbo' | null;
+
+export interface ArrivalQuote {
+  mid: Mid | null;
+  source: ArrivalMidSource;
+  /** Arrival time minus the NBBO quote's timestamp, in ms, for the `nbbo` source; null otherwise. */
+  ageMs: number | null;
+}
+
+/** The section 7 arrival-mid rule at one event: its own valid national bid/offer, else the prevailing NBBO quote. */
+export function midAtEvent(bid: number | null, offer: number | null, time: bigint, book: QuoteBook | null): ArrivalQuote {
+  const own = midOf(bid, offer);
+  if (own) return { mid: own, source: 'order', ageMs: null };
+  const q = book ? book.prevailing(time) : null;
+  return q ? { mid: q.mid, source: 'nbbo', ageMs: Number(time - q.time) / 1e6 } : { mid: null, source: null, ageMs: null };
+}
+
+export function arrivalQuote(states: OrderStates, book: QuoteBook | null): ArrivalQuote {
+  const a = states.arrival;
+  return midAtEvent(a.nationalBid, a.nationalOffer, a.timestamp, book);
+}
+
+/** Implementation shortfall with opportunity cost (Perold), in bps of the arrival mid's value of the order. */
+export interface Shortfall {
+  executionCostBps: number | null;
+  opportunityCostBps: number | null;
+  implementationShortfallBps: number | null;
+}
+
+const NO_SHORTFALL: Shortfall = { executionCostBps: null, opportunityCostBps: null, implementationShortfallBps: null };
+
+/**
+ * P0 = arrival mid, Q = final quantity, F = filled quantity, notional = sum of q x p over the fills (exact),
+ * Pn = the mid at the order's final event. execution = s(notional - F x P0)/(Q x P0) x 1e4, opportunity =
+ * s(Q - F)(Pn - P0)/(Q x P0) x 1e4, shortfall = their sum. Q = 0 or no P0: all null; Q = F: opportunity 0
+ * even without Pn; no Pn otherwise: opportunity and shortfall null. The numerators are exact integers in
+ * twice-mid units; only the final division is a double.
+ */
+export function shortfall(side: Side, p0: Mid | null, finalQty: number, filledQty: number, notional: bigint, pn: Mid | null): Shortfall {
+  if (p0 === null || finalQty === 0) return NO_SHORTFALL;
+  const s = BigInt(sign(side));
+  const denominator = Number(BigInt(finalQty) * BigInt(p0.twice)); // Q x 2P0, within 2^53 for real orders
+  const execution = Number(s * (2n * notional - BigInt(filledQty) * BigInt(p0.twice))) / denominator * 1e4;
+  let opportunity: number | null;
+  if (finalQty === filledQty) opportunity = 0;
+  else if (pn === null) opportunity = null;
+  else opportunity = Number(s * BigInt(finalQty - filledQty) * BigInt(pn.twice - p0.twice)) / denominator * 1e4;
+  return {
+    executionCostBps: execution === 0 ? 0 : execution,
+    opportunityCostBps: opportunity === 0 ? 0 : opportunity,
+    implementationShortfallBps: opportunity === null ? null : execution + opportunity,
+  };
+}
+
+/** Per fill-probability horizon: whether the order filled within it and whether it was observed through it. */
+export interface FillWithin {
+  filled: boolean;
+  observed: boolean;
+}
+
+/**
+ * Censoring-aware fill probability (section 12): an order fills within h when its first fill is at most h
+ * after arrival (a first fill before arrival counts as 0); it is observed through h when it filled within h
+ * or its final event is at least h after arrival. Bounds are inclusive.
+ */
+export function fillsWithin(arrival: bigint, firstFill: bigint | null, finalEvent: bigint, horizons: readonly Horizon[]): FillWithin[] {
+  const wait = firstFill === null ? null : firstFill - arrival < 0n ? 0n : firstFill - arrival;
+  const seen = finalEvent - arrival;
+  return horizons.map((h) => {
+    const filled = wait !== null && wait <= h.ns;
+    return { filled, observed: filled || seen >= h.ns };
+  });
+}
+
+/** Quantity-weighted mean of the non-null values, or null when none has weight. */
+export function weightedMean(values: readonly (number | null)[], weights: readonly number[]): number | null {
+  let sum = 0, weight = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || weights[i] <= 0) continue;
+    sum += v * weights[i];
+    weight += weights[i];
+  }
+  return weight > 0 ? sum / weight : null;
+}

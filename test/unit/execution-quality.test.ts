@@ -1,0 +1,141 @@
+import { arrivalQuote, fillQuality, fillsWithin, horizon, midAtEvent, shortfall, weightedMean } from '../../src/domain/execution-quality';
+import { QuoteBook } from '../../src/domain/quotes';
+import type { OrderEvent, Quote } from '../../src/domain/types';
+
+/** DOMAIN.md section 12, computed by hand on a five-quote partition. */
+const T = 1_700_000_000_000_000_000n; // above 2^53, as real timestamps are
+const s = (x: number): bigint => T + BigInt(Math.round(x * 1e9));
+const q = (at: number, bid: number | null, offer: number | null): Quote => ({ timestamp: s(at), security: 'X', bid, offer });
+const book = new QuoteBook([
+  q(0, 100, 102), // mid 101
+  q(2, 102, 104), // mid 103
+  q(10, 99, 101), // mid 100
+  q(20, 105, 104), // crossed: skipped, so 99/101 keeps prevailing
+  q(25, null, 101), // one-sided: skipped
+  q(40, 100, 100), // locked: valid, mid 100
+]);
+const H = [1, 30, 300].map(horizon);
+const close = (x: number | null, want: number): void => { expect(x).not.toBeNull(); expect(x!).toBeCloseTo(want, 9); };
+
+describe('section 12 horizons', () => {
+  it('labels whole seconds as s and shorter ones as ms, with exact nanoseconds', () => {
+    expect([0.1, 1, 5, 300, 1.5].map((h) => horizon(h).label)).toEqual(['100ms', '1s', '5s', '300s', '1500ms']);
+    expect(horizon(0.1).ns).toBe(100_000_000n);
+    expect(horizon(600).ns).toBe(600_000_000_000n);
+  });
+});
+
+describe('fill quality (section 12)', () => {
+  it('a buy at the mid: no effective spread, half the spread saved, inside, markouts against later mids', () => {
+    const f = fillQuality(1, 101, s(1), book, H);
+    expect(f.quote).toMatchObject({ bid: 100, offer: 102 });
+    expect(f.quoteAgeMs).toBe(1000);
+    expect(f.effectiveSpreadBps).toBe(0);
+    close(f.priceImprovementBps, (1 / 101) * 1e4); // 99.0099
+    expect(f.eqRatio).toBe(0);
+    expect(f.insideNbbo).toBe(true);
+    // mid(2 s) = 103; mid(31 s) = 100 (the crossed and one-sided rows are skipped); mid(301 s) = the last quote, 100.
+    close(f.markoutBps[0], (2 / 101) * 1e4);
+    close(f.markoutBps[1], (-1 / 101) * 1e4);
+    close(f.markoutBps[2], (-1 / 101) * 1e4);
+    close(f.realizedSpreadBps[0], (2 * (101 - 103) / 101) * 1e4);
+    close(f.priceImpactBps[0], (2 * (103 - 101) / 101) * 1e4);
+    // effective = realized + impact at every horizon
+    for (let i = 0; i < H.length; i++) close(f.realizedSpreadBps[i]! + f.priceImpactBps[i]!, f.effectiveSpreadBps!);
+  });
+
+  it('a sell at the offer: negative effective spread (sold above the mid), E/Q -1, outside the NBBO', () => {
+    const f = fillQuality(2, 104, s(3), book, H);
+    expect(f.quote).toMatchObject({ bid: 102, offer: 104 });
+    close(f.effectiveSpreadBps, (-2 * 1 / 103) * 1e4);
+    close(f.priceImprovementBps, (-(102 - 104) / 103) * 1e4);
+    expect(f.eqRatio).toBe(-1);
+    expect(f.insideNbbo).toBe(false); // exactly at the offer is outside
+    close(f.markoutBps[0], (-(103 - 104) / 104) * 1e4); // mid(4 s) is still 103: the market fell, the sell gains
+  });
+
+  it('a locked quote: E/Q null, inside only at the mid; a stale quote keeps ageing', () => {
+    const at = fillQuality(1, 100, s(45), book, H);
+    expect(at.eqRatio).toBeNull();
+    expect(at.insideNbbo).toBe(true);
+    expect(fillQuality(1, 99, s(45), book, H).insideNbbo).toBe(false);
+    const stale = fillQuality(1, 100, s(22), book, H); // the crossed quote at 20 s is skipped: 10 s's quote prevails
+    expect(stale.quoteAgeMs).toBe(12_000);
+    expect(stale.quote).toMatchObject({ bid: 99, offer: 101 });
+  });
+
+  it('no quote: every measure null, inside null (not counted outside)', () => {
+    const f = fillQuality(1, 100, s(-1), book, H);
+    expect(f).toMatchObject({ quote: null, quoteAgeMs: null, effectiveSpreadBps: null, priceImprovementBps: null, eqRatio: null, insideNbbo: null });
+    // a markout needs only mid(t + h): 1 s later the first quote prevails; realized and impact need mid(t) too
+    close(f.markoutBps[0], (101 - 100) / 100 * 1e4);
+    expect(f.realizedSpreadBps[0]).toBeNull();
+    expect(f.priceImpactBps[0]).toBeNull();
+    const none = fillQuality(1, 100, s(1), null, H);
+    expect([...none.markoutBps, ...none.realizedSpreadBps]).toEqual([null, null, null, null, null, null]);
+  });
+});
+
+describe('arrival mid source and age', () => {
+  const ev = (bid: number | null, offer: number | null, at: number): OrderEvent => ({
+    orderId: 1n, timestamp: s(at), sequence: null, fileOrder: 0, security: 'X', side: 1, price: 0, quantity: 10, leavesQuantity: 10,
+    totalMatchedQuantity: 0, exchangeOrderType: 64, participantId: 'P', nationalBid: bid, nationalOffer: offer, timeValidity: null,
+  });
+  it('its own national bid/offer first, else the NBBO file with the quote age, else nothing', () => {
+    const one = (e: OrderEvent) => arrivalQuote({ arrival: e, postArrival: e, final: e, events: 1 }, book);
+    expect(one(ev(200, 202, 5))).toEqual({ mid: { twice: 402 }, source: 'order', ageMs: null });
+    expect(one(ev(202, 200, 5))).toEqual({ mid: { twice: 206 }, source: 'nbbo', ageMs: 3000 }); // crossed own quote
+    expect(one(ev(null, null, 3600))).toEqual({ mid: { twice: 200 }, source: 'nbbo', ageMs: 3_560_000 }); // an hour-old quote, and it says so
+    expect(one(ev(null, null, -5))).toEqual({ mid: null, source: null, ageMs: null });
+    expect(midAtEvent(null, null, s(1), null)).toEqual({ mid: null, source: null, ageMs: null });
+  });
+});
+
+describe('implementation shortfall (Perold)', () => {
+  it('a buy of 1,000 filled 100 @ 101 and 50 @ 104, arrival mid 100.5, final mid 100', () => {
+    const sf = shortfall(1, { twice: 201 }, 1000, 150, 100n * 101n + 50n * 104n, { twice: 200 });
+    close(sf.executionCostBps, ((15300 - 150 * 100.5) / (1000 * 100.5)) * 1e4); // 22.388
+    close(sf.opportunityCostBps, ((850 * (100 - 100.5)) / (1000 * 100.5)) * 1e4); // -42.289
+    close(sf.implementationShortfallBps, sf.executionCostBps! + sf.opportunityCostBps!);
+  });
+  it('a sell has the opposite sign', () => {
+    const sf = shortfall(2, { twice: 201 }, 1000, 150, 15300n, { twice: 200 });
+    close(sf.executionCostBps, -((15300 - 150 * 100.5) / (1000 * 100.5)) * 1e4);
+    close(sf.opportunityCostBps, -((850 * -0.5) / (1000 * 100.5)) * 1e4);
+  });
+  it('the edge rules: no P0 or Q = 0 gives nulls; Q = F gives opportunity 0 without Pn; unfilled with P0 gives execution 0', () => {
+    expect(shortfall(1, null, 100, 0, 0n, { twice: 200 })).toEqual({ executionCostBps: null, opportunityCostBps: null, implementationShortfallBps: null });
+    expect(shortfall(1, { twice: 200 }, 0, 0, 0n, { twice: 200 })).toEqual({ executionCostBps: null, opportunityCostBps: null, implementationShortfallBps: null });
+    expect(shortfall(1, { twice: 200 }, 10, 10, 1010n, null)).toEqual({ executionCostBps: 100, opportunityCostBps: 0, implementationShortfallBps: 100 });
+    expect(shortfall(1, { twice: 200 }, 10, 0, 0n, { twice: 202 })).toEqual({ executionCostBps: 0, opportunityCostBps: 100, implementationShortfallBps: 100 });
+    expect(shortfall(1, { twice: 200 }, 10, 0, 0n, null)).toEqual({ executionCostBps: 0, opportunityCostBps: null, implementationShortfallBps: null });
+  });
+  it('stays exact on notionals beyond 2^53', () => {
+    const sf = shortfall(1, { twice: 2 * 9_000_000 }, 2_000_000_000, 2_000_000_000, 2_000_000_000n * 9_000_001n, null);
+    close(sf.executionCostBps, (1 / 9_000_000) * 1e4);
+  });
+});
+
+describe('fill probability with censoring', () => {
+  const H2 = [0.1, 1, 10, 60].map(horizon);
+  it('a fill 0.5 s after arrival, final event at 30 s', () => {
+    expect(fillsWithin(s(0), s(0.5), s(30), H2)).toEqual([
+      { filled: false, observed: true }, { filled: true, observed: true }, { filled: true, observed: true }, { filled: true, observed: true },
+    ]);
+  });
+  it('an unfilled order last seen at 5 s is censored beyond it; bounds are inclusive', () => {
+    expect(fillsWithin(s(0), null, s(5), H2).map((x) => x.observed)).toEqual([true, true, false, false]);
+    expect(fillsWithin(s(0), null, s(10), H2).map((x) => x.observed)).toEqual([true, true, true, false]);
+    expect(fillsWithin(s(0), s(1), s(1), H2).map((x) => x.filled)).toEqual([false, true, true, true]);
+  });
+  it('a fill before arrival counts as at arrival', () => {
+    expect(fillsWithin(s(5), s(4), s(5), H2)).toEqual(H2.map(() => ({ filled: true, observed: true })));
+  });
+});
+
+describe('weighted means', () => {
+  it('weight by quantity over the non-null values', () => {
+    expect(weightedMean([10, null, 40], [1, 5, 3])).toBe(32.5);
+    expect(weightedMean([null], [5])).toBeNull();
+  });
+});

@@ -1,6 +1,8 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { removeStaleTemps } from '../io/atomic';
-import { analysePartition, type PartitionProgress } from '../jobs/analyse-partition';
+import { analysePartition, recordsDir, type PartitionProgress } from '../jobs/analyse-partition';
+import { JOB_TABLES, partitionPath } from '../io/paths';
+import path from 'node:path';
 import { prepareJob } from '../jobs/prepare-job';
 import { sharedThreadPool } from '../threads/pool';
 import type { JobRef, JobResult } from '../workflows/types';
@@ -23,7 +25,9 @@ export async function analyseJob(job: JobRef): Promise<JobResult> {
       const m = await withHeartbeats((signal) => pool.script ? pool.run({ type: 'partition', task }, beat, signal) : analysePartition(task, beat));
       return { security: m.security, date: m.date, status: 'done', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read };
     } catch (e) {
-      if (Context.current().cancellationSignal.aborted) await removeStaleTemps(task.outDir);
+      if (Context.current().cancellationSignal.aborted) {
+        for (const dir of [recordsDir(task), ...JOB_TABLES.map((t) => path.join(task.out, t, partitionPath(task.security, task.date)))]) await removeStaleTemps(dir);
+      }
       throw e;
     }
   });

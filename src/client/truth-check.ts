@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JobManifest } from '../jobs/manifest';
 import type { Truth } from '../generator/generate';
-import { safeSegment } from '../io/paths';
+import { JOB_RECORDS, partitionPath } from '../io/paths';
 
 export interface TruthCheck {
   jobsChecked: number;
@@ -20,7 +20,7 @@ export async function checkAgainstTruth(runOut: string, truth: Truth): Promise<T
     const [security, date] = job.split('/');
     let m: JobManifest;
     try {
-      m = JSON.parse(await readFile(path.join(runOut, 'by_security', safeSegment(security), date, 'manifest.json'), 'utf8')) as JobManifest;
+      m = JSON.parse(await readFile(path.join(runOut, JOB_RECORDS, partitionPath(security, date), 'manifest.json'), 'utf8')) as JobManifest;
     } catch {
       mismatches.push(`${job}: no committed output`);
       continue;

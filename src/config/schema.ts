@@ -23,6 +23,11 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
 const count = (max: number) => z.number().int().positive().max(max);
 const seconds = (max: number) => z.number().positive().max(max);
 const slots = z.union([z.literal('auto'), count(10_000)]);
+/** Horizons in seconds (DOMAIN.md section 12): strictly increasing, whole milliseconds, at most a day. */
+const horizons = z.array(z.number().positive().max(86_400).refine((h) => Number.isInteger(Math.round(h * 1000)) && Math.abs(h * 1000 - Math.round(h * 1000)) < 1e-6, 'a horizon is a whole number of milliseconds'))
+  .min(1).max(20).refine((e) => e.every((v, i) => i === 0 || v > e[i - 1]), 'horizons must be strictly increasing');
+export const DEFAULT_MARKOUT_HORIZONS = [1, 5, 30, 60, 300];
+export const DEFAULT_FILL_HORIZONS = [0.1, 1, 10, 60, 600];
 
 export const configSchema = z.strictObject({
   /** Run name: the workflow id is `sweepflow-<name>`; output goes to `<output.dir>/<name>`. */
@@ -75,13 +80,25 @@ export const configSchema = z.strictObject({
       .refine((e) => e.every((v, i) => i === 0 || v > e[i - 1]), 'edges must be strictly increasing'),
     /** Largest share of rejected rows a file or job may have before it fails. @default 0.01 */
     maxRejectShare: z.number().min(0).max(1).default(0.01),
-  }).default({ fullFillRatio: 0.99, immediateSeconds: 1.0, sizeEdges: [1000, 5000, 10000, 50000], maxRejectShare: 0.01 }),
+    /** Markout, realized-spread and impact horizons (s). @default [1, 5, 30, 60, 300] */
+    markoutHorizons: horizons.default(DEFAULT_MARKOUT_HORIZONS),
+    /** Fill-probability horizons (s). @default [0.1, 1, 10, 60, 600] */
+    fillHorizons: horizons.default(DEFAULT_FILL_HORIZONS),
+  }).default({
+    fullFillRatio: 0.99, immediateSeconds: 1.0, sizeEdges: [1000, 5000, 10000, 50000], maxRejectShare: 0.01,
+    markoutHorizons: DEFAULT_MARKOUT_HORIZONS, fillHorizons: DEFAULT_FILL_HORIZONS,
+  }),
   output: z.strictObject({
-    /** Results: `<dir>/<name>/by_security/...`, `rollups/`, `summary.json`. @default "out" */
+    /** Results: `<dir>/<name>/<table>/security=<s>/date=<d>/`, `rollups/`, `summary.json`. @default "out" */
     dir: z.string().min(1).default('out'),
     /** Intermediate shards and plans: `<workDir>/<name>/`. @default "work" */
     workDir: z.string().min(1).default('work'),
-  }).default({ dir: 'out', workDir: 'work' }),
+    /**
+     * Formats of the per-job tables (orders, fills, candidates, matches): Parquet, CSV.gz or both. Rollups
+     * are always written in both. @default ["parquet"]
+     */
+    formats: z.array(z.enum(['parquet', 'csv'])).min(1).max(2).refine((f) => new Set(f).size === f.length, 'a format is listed twice').default(['parquet']),
+  }).default({ dir: 'out', workDir: 'work', formats: ['parquet'] }),
   processing: z.strictObject({
     /** Host sizing preset; `auto` reads the host (cores, free memory). @default "auto" */
     preset: z.enum(['auto', 'laptop', 'workstation', 'server']).default('auto'),

@@ -27,6 +27,14 @@ export function isUint64(s: string): boolean {
   return isUnsignedInt(s) && (s.length < 20 || BigInt(s) <= 18446744073709551615n);
 }
 
+/** Largest nanosecond time the outputs hold (Parquet TIMESTAMP is a signed INT64): 2262-04-11T23:47:16.854775807Z. */
+export const MAX_NANOS_TIME = 9223372036854775807n;
+
+/** A nanosecond timestamp: an unsigned integer of at most 2^63-1. */
+export function isNanosTime(s: string): boolean {
+  return isUnsignedInt(s) && (s.length < 19 || BigInt(s) <= MAX_NANOS_TIME);
+}
+
 /** Trims only when needed (feeds that pad fields with spaces or tabs, at either end). */
 export function clean(s: string | undefined): string {
   if (s === undefined) return '';

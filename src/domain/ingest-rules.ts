@@ -1,6 +1,6 @@
 import { isCentrePoint, type OrderTypeMasks } from './order-type';
 import { sydneyDateOfMillis } from './sydney-time';
-import { clean, isSafeCount, isSignedInt, isUint64, keyTextProblem } from './field-text';
+import { clean, isNanosTime, isSafeCount, isSignedInt, isUint64, keyTextProblem } from './field-text';
 
 /** CSV text of a free-text field (validated numbers never need quoting). */
 function text(v: string): string {
@@ -30,7 +30,8 @@ export type Cols = Record<string, number>;
 /** Normalised shard columns. */
 export const ORDER_SHARD_COLUMNS = ['order_id', 'timestamp', 'sequence', 'file_order', 'security', 'side', 'price',
   'quantity', 'leaves', 'matched', 'type', 'participant', 'national_bid', 'national_offer', 'timevalidity'] as const;
-export const TRADE_SHARD_COLUMNS = ['order_id', 'trade_time', 'security', 'price', 'quantity', 'side', 'match_group_id'] as const;
+export const TRADE_SHARD_COLUMNS = ['order_id', 'trade_time', 'security', 'price', 'quantity', 'side', 'match_group_id', 'participant',
+  'deal_source'] as const;
 export const QUOTE_SHARD_COLUMNS = ['timestamp', 'security', 'bid', 'offer'] as const;
 
 function get(fields: string[], i: number): string {
@@ -41,6 +42,10 @@ function get(fields: string[], i: number): string {
 export function sydneyDateOfNanosText(ns: string): string {
   // Drop the last 6 digits: whole ms, exact as a number.
   return sydneyDateOfMillis(ns.length > 6 ? Number(ns.slice(0, ns.length - 6)) : 0);
+}
+
+function timeProblem(field: string, ts: string): string {
+  return `${field} is not nanoseconds since the epoch (an unsigned integer up to 9223372036854775807, 2262-04-11): '${ts}'`;
 }
 
 function fieldCountProblem(fields: string[], expected: number): string | null {
@@ -65,7 +70,7 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   if (security === '') return { kind: 'reject', reason: 'security_code is empty' };
   const badSecurity = keyTextProblem('security_code', security);
   if (badSecurity) return { kind: 'reject', reason: badSecurity };
-  if (!isUint64(ts)) return { kind: 'reject', reason: `timestamp is not an unsigned 64-bit integer: '${ts}'`, security };
+  if (!isNanosTime(ts)) return { kind: 'reject', reason: timeProblem('timestamp', ts), security };
   const date = sydneyDateOfNanosText(ts);
   const where = { security, date };
   const orderId = get(fields, c.order_id);
@@ -104,7 +109,7 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   if (security === '') return { kind: 'reject', reason: 'securitycode is empty' };
   const badSecurity = keyTextProblem('securitycode', security);
   if (badSecurity) return { kind: 'reject', reason: badSecurity };
-  if (!isUint64(ts)) return { kind: 'reject', reason: `tradetime is not an unsigned 64-bit integer: '${ts}'`, security };
+  if (!isNanosTime(ts)) return { kind: 'reject', reason: timeProblem('tradetime', ts), security };
   const date = sydneyDateOfNanosText(ts);
   const where = { security, date };
   const orderId = get(fields, c.orderid);
@@ -120,7 +125,10 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   }
   const mg = get(fields, c.matchgroupid);
   if (mg !== '' && !isUint64(mg)) return { kind: 'reject', reason: `matchgroupid is not an unsigned 64-bit integer: '${mg}'`, ...where };
-  return { kind: 'keep', ...where, line: `${orderId},${ts},${text(security)},${price},${qty},${side},${mg}\n` };
+  const participant = get(fields, c.participantid), dealSource = get(fields, c.dealsource);
+  const badText = keyTextProblem('participantid', participant, false) ?? keyTextProblem('dealsource', dealSource, false);
+  if (badText) return { kind: 'reject', reason: badText, ...where };
+  return { kind: 'keep', ...where, line: `${orderId},${ts},${text(security)},${price},${qty},${side},${mg},${text(participant)},${text(dealSource)}\n` };
 }
 
 export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
@@ -131,7 +139,7 @@ export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
   if (security === '') return { kind: 'reject', reason: 'orderbookid is empty' };
   const badSecurity = keyTextProblem('orderbookid', security);
   if (badSecurity) return { kind: 'reject', reason: badSecurity };
-  if (!isUint64(ts)) return { kind: 'reject', reason: `timestamp is not an unsigned 64-bit integer: '${ts}'`, security };
+  if (!isNanosTime(ts)) return { kind: 'reject', reason: timeProblem('timestamp', ts), security };
   const date = sydneyDateOfNanosText(ts);
   const bid = get(fields, c.bidprice), offer = get(fields, c.offerprice);
   if (!quoteOk(bid)) return { kind: 'reject', reason: `bidprice is not an integer: '${bid}'`, security, date };

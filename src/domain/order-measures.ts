@@ -1,5 +1,6 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario, type ScenarioThresholds } from './classification';
-import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
+import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
+import { arrivalQuote, fillQuality, fillsWithin, midAtEvent, shortfall, weightedMean, type ArrivalMidSource, type FillQuality, type FillWithin, type Horizon } from './execution-quality';
 import { isSweep, type OrderTypeMasks } from './order-type';
 import type { OrderStates } from './order-states';
 import type { QuoteBook } from './quotes';
@@ -10,6 +11,16 @@ export interface ClassificationSettings {
   masks: OrderTypeMasks;
   scenario: ScenarioThresholds;
   sizeEdges: readonly number[];
+  /** Section 12 horizons (markouts, realized spread, impact), from `thresholds.markoutHorizons`. */
+  markoutHorizons: readonly Horizon[];
+  /** Section 12 fill-probability horizons, from `thresholds.fillHorizons`. */
+  fillHorizons: readonly Horizon[];
+}
+
+/** One fill of a Centre Point order (a trade row joined to it) with its section 12 measures. */
+export interface Fill {
+  trade: TradeSide;
+  quality: FillQuality;
 }
 
 /** Everything DOMAIN.md sections 7 and 8 say about one Centre Point order in one partition. */
@@ -50,6 +61,22 @@ export interface OrderMeasures {
   hour: number;
   /** Data-quality flag: trades' total differs from the final matched quantity. */
   filledQtyMismatch: boolean;
+  // DOMAIN.md section 12
+  arrivalMidSource: ArrivalMidSource;
+  arrivalQuoteAgeMs: number | null;
+  /** Mid at the final event by the arrival-mid rule (Pn of the shortfall). */
+  finalMid: Mid | null;
+  executionCostBps: number | null;
+  opportunityCostBps: number | null;
+  implementationShortfallBps: number | null;
+  /** Fill-quantity-weighted means of the fills' measures (null without a fill that has one). */
+  meanEffectiveSpreadBps: number | null;
+  meanPriceImprovementBps: number | null;
+  meanMarkoutBps: (number | null)[];
+  /** The fills in trade-time order, with their measures. */
+  fills: Fill[];
+  /** Per fill horizon: filled within it, observed through it. */
+  fillsWithin: FillWithin[];
 }
 
 export function measureOrder(
@@ -68,7 +95,13 @@ export function measureOrder(
   const price = vwap(ex.notional, ex.filledQty);
   const ratio = fillRatio(final.totalMatchedQuantity, final.quantity);
   const duration = elapsedSeconds(arrival.timestamp, ex.lastTradeTime);
-  const mid = arrivalMid(states, book);
+  const arrivalQ = arrivalQuote(states, book);
+  const mid = arrivalQ.mid;
+  const finalMid = midAtEvent(final.nationalBid, final.nationalOffer, final.timestamp, book).mid;
+  const fills = [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0))
+    .map((t): Fill => ({ trade: t, quality: fillQuality(arrival.side, t.price, t.tradeTime, book, settings.markoutHorizons) }));
+  const qty = fills.map((f) => f.trade.quantity);
+  const sf = shortfall(arrival.side, mid, final.quantity, ex.filledQty, ex.notional, finalMid);
   const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
   return {
     orderId: arrival.orderId,
@@ -105,5 +138,14 @@ export function measureOrder(
     sizeBucket: sizeBucket(final.quantity, settings.sizeEdges),
     hour: sydneyHour(arrival.timestamp),
     filledQtyMismatch: filledQtyMismatch(ex.filledQty, final.totalMatchedQuantity),
+    arrivalMidSource: arrivalQ.source,
+    arrivalQuoteAgeMs: arrivalQ.ageMs,
+    finalMid,
+    ...sf,
+    meanEffectiveSpreadBps: weightedMean(fills.map((f) => f.quality.effectiveSpreadBps), qty),
+    meanPriceImprovementBps: weightedMean(fills.map((f) => f.quality.priceImprovementBps), qty),
+    meanMarkoutBps: settings.markoutHorizons.map((_, i) => weightedMean(fills.map((f) => f.quality.markoutBps[i]), qty)),
+    fills,
+    fillsWithin: fillsWithin(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons),
   };
 }

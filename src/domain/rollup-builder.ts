@@ -1,11 +1,13 @@
-import type { FillStatus } from './classification';
 import type { OrderMeasures } from './order-measures';
-import { emptyRollup, groupKeys, LEVELS, maxOf, minOf, type Accumulator, type CandidateOutcome, type Level, type Rollup } from './rollups';
+import {
+  emptyRollup, FILL_MEANS, fillCount, groupKeys, HORIZON_MEANS, horizonMean, LEVELS, maxOf, minOf, SHORTFALL_MEANS, sumNames,
+  tradeGroupKeys, weightOf, type CandidateOutcome, type Level, type Rollup, type RollupShape,
+} from './rollups';
 
 /**
  * An exact integer sum held as a plain number while every partial sum is a safe integer, and as a BigInt
- * beyond: a job adds about ten values per order to each of eleven levels, and a BigInt addition allocates.
- * A true sum past 2^53 always rounds to an unsafe double, so the check never lets an inexact sum through.
+ * beyond: a BigInt addition allocates. A true sum past 2^53 always rounds to an unsafe double, so the check
+ * never lets an inexact sum through.
  */
 export class ExactSum {
   private small = 0;
@@ -31,106 +33,203 @@ export class ExactSum {
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX = Number.MAX_SAFE_INTEGER;
 
-/** An accumulator while a job's orders are added: counts as numbers, sums as ExactSums. */
-interface Building {
-  orders: number;
-  sweeps: number;
-  participants: Set<string>;
-  securities: Set<string>;
-  byStatus: Record<FillStatus, number>;
-  minPrice: number | null;
-  maxPrice: number | null;
-  simCandidates: number;
-  totalQty: ExactSum;
-  sumQtySq: ExactSum;
-  filledQty: ExactSum;
-  notional: ExactSum;
-  costMicro: ExactSum;
-  costWeight: ExactSum;
-  residualQty: ExactSum;
-  simFilledQty: ExactSum;
-  improvementMicro: ExactSum;
-  improvementWeight: ExactSum;
-}
-
-function building(): Building {
-  return {
-    orders: 0, sweeps: 0, participants: new Set(), securities: new Set(), byStatus: { FILLED: 0, PARTIAL: 0, UNFILLED: 0 },
-    minPrice: null, maxPrice: null, simCandidates: 0, totalQty: new ExactSum(), sumQtySq: new ExactSum(),
-    filledQty: new ExactSum(), notional: new ExactSum(), costMicro: new ExactSum(), costWeight: new ExactSum(),
-    residualQty: new ExactSum(), simFilledQty: new ExactSum(), improvementMicro: new ExactSum(), improvementWeight: new ExactSum(),
-  };
-}
-
-/** Basis points x quantity in 1e-6 units, rounded: the fixed-point form the rollups sum exactly. */
+/** Basis points x weight in 1e-6 units, rounded: the fixed-point form the rollups sum exactly. */
 function micro(x: number): number {
   return Math.round(x * 1e6);
 }
 
-function addOrder(acc: Building, o: OrderMeasures, c: CandidateOutcome | undefined): void {
-  acc.orders += 1;
-  if (o.isSweep) acc.sweeps += 1;
-  acc.participants.add(o.participantId);
-  acc.securities.add(o.security);
-  const q = o.finalQty;
-  acc.totalQty.add(q);
-  const sq = q * q;
-  if (Number.isSafeInteger(sq)) acc.sumQtySq.add(sq);
-  else acc.sumQtySq.addBig(BigInt(q) * BigInt(q));
-  acc.filledQty.add(o.filledQty);
-  acc.notional.addBig(o.notional);
-  acc.byStatus[o.fillStatus] += 1;
-  acc.minPrice = minOf(acc.minPrice, o.minTradePrice);
-  acc.maxPrice = maxOf(acc.maxPrice, o.maxTradePrice);
-  if (o.arrivalCostBps !== null && o.filledQty > 0) {
-    acc.costMicro.add(micro(o.arrivalCostBps * o.filledQty));
-    acc.costWeight.add(o.filledQty);
+/**
+ * The exact sums of one group while a job adds to it: a Float64Array of safe integers (an addition of two
+ * safe integers whose true sum is safe is exact in a double), spilling a sum to BigInt once it would leave
+ * the safe range.
+ */
+interface Building {
+  small: Float64Array;
+  big: bigint[] | null;
+  participants: Set<string>;
+  securities: Set<string>;
+  minPrice: number | null;
+  maxPrice: number | null;
+}
+
+/** One order's (or trade row's) additions to every sum: integers, safe ones in `v`, larger exact ones apart. */
+class Contribution {
+  readonly v: Float64Array;
+  readonly large: [number, bigint][] = [];
+  constructor(size: number) {
+    this.v = new Float64Array(size);
   }
-  if (c) {
-    acc.simCandidates += 1;
-    acc.residualQty.add(c.residualQty);
-    acc.simFilledQty.add(c.simFilledQty);
-    if (c.priceImprovementBps !== null && c.simFilledQty > 0) {
-      acc.improvementMicro.add(micro(c.priceImprovementBps * c.simFilledQty));
-      acc.improvementWeight.add(c.simFilledQty);
-    }
+  reset(): void {
+    this.v.fill(0);
+    this.large.length = 0;
+  }
+  add(i: number, x: number): void {
+    const s = this.v[i] + x;
+    if (s <= MAX && s >= -MAX && x <= MAX && x >= -MAX) this.v[i] = s;
+    else this.large.push([i, BigInt(x)]);
+  }
+  addBig(i: number, x: bigint): void {
+    if (x <= SAFE && x >= -SAFE) this.add(i, Number(x));
+    else this.large.push([i, x]);
   }
 }
 
-function accumulator(b: Building): Accumulator {
+function addTo(b: Building, c: Contribution): void {
+  const s = b.small, v = c.v;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0) continue;
+    const t = s[i] + x;
+    if (t <= MAX && t >= -MAX) s[i] = t;
+    else {
+      const big = (b.big ??= new Array<bigint>(v.length).fill(0n));
+      big[i] += BigInt(s[i]) + BigInt(x);
+      s[i] = 0;
+    }
+  }
+  for (const [i, x] of c.large) {
+    const big = (b.big ??= new Array<bigint>(v.length).fill(0n));
+    big[i] += x;
+  }
+}
+
+/** Indexes of the named sums, resolved once per builder. */
+function indexes(shape: RollupShape) {
+  const names = sumNames(shape);
+  const at = new Map(names.map((n, i) => [n, i]));
+  const i = (n: string): number => at.get(n)!;
+  const mean = (n: string): [number, number] => [i(n), i(weightOf(n))];
   return {
-    orders: b.orders, sweeps: b.sweeps, participants: b.participants, securities: b.securities,
-    byStatus: b.byStatus, minPrice: b.minPrice, maxPrice: b.maxPrice, simCandidates: b.simCandidates,
-    totalQty: b.totalQty.value(), sumQtySq: b.sumQtySq.value(), filledQty: b.filledQty.value(), notional: b.notional.value(),
-    costMicro: b.costMicro.value(), costWeight: b.costWeight.value(), residualQty: b.residualQty.value(),
-    simFilledQty: b.simFilledQty.value(), improvementMicro: b.improvementMicro.value(), improvementWeight: b.improvementWeight.value(),
+    names,
+    orders: i('orders'), sweeps: i('sweeps'), totalQty: i('total_qty'), sumQtySq: i('sum_qty_sq'), filledQty: i('filled_qty'),
+    notional: i('notional'), status: { FILLED: i('filled'), PARTIAL: i('partial'), UNFILLED: i('unfilled') },
+    simCandidates: i('sim_candidates'), residualQty: i('residual_qty'), simFilledQty: i('sim_filled_qty'),
+    fills: i('fills'), outside: i('outside_nbbo_fills'),
+    arrivalCost: mean('arrival_cost_bps'), simImprovement: mean('sim_price_improvement_bps'),
+    fillMeans: FILL_MEANS.map(mean),
+    horizonMeans: HORIZON_MEANS.map((f) => shape.markouts.map((h) => mean(horizonMean(f, h.label)))),
+    shortfall: SHORTFALL_MEANS.map(mean),
+    fillCounts: (['all', 'sweep'] as const).map((g) => shape.fills.map((h) => [i(fillCount(g, 'filled', h.label)), i(fillCount(g, 'observed', h.label))])),
+    cpTradeQty: i('cp_trade_qty'), allTradeQty: i('all_trade_qty'),
   };
 }
 
 /**
- * DOMAIN.md section 10 for one job: orders (with their simulation outcomes) are added to every level they
- * fall in, then `build` gives the job's partial rollup (exact integers, mergeable).
+ * DOMAIN.md sections 10 and 12 for one job: orders (with their simulation outcomes and fills) and the
+ * partition's trade rows are added to every level they fall in, then `build` gives the job's partial rollup
+ * (exact integers, mergeable). Fill measures roll up by their order's attributes.
  */
 export class RollupBuilder {
   private readonly levels = Object.fromEntries(LEVELS.map((l) => [l, new Map<string, Building>()])) as Record<Level, Map<string, Building>>;
+  private readonly ix: ReturnType<typeof indexes>;
+  private readonly c: Contribution;
+
+  constructor(shape: RollupShape) {
+    this.ix = indexes(shape);
+    this.c = new Contribution(this.ix.names.length);
+  }
 
   /** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
-  add(o: OrderMeasures, c?: CandidateOutcome): void {
+  add(o: OrderMeasures, cand?: CandidateOutcome): void {
+    const { c, ix } = this;
+    c.reset();
+    const q = o.finalQty;
+    c.add(ix.orders, 1);
+    if (o.isSweep) c.add(ix.sweeps, 1);
+    c.add(ix.totalQty, q);
+    const sq = q * q;
+    if (Number.isSafeInteger(sq)) c.add(ix.sumQtySq, sq);
+    else c.addBig(ix.sumQtySq, BigInt(q) * BigInt(q));
+    c.add(ix.filledQty, o.filledQty);
+    c.addBig(ix.notional, o.notional);
+    c.add(ix.status[o.fillStatus], 1);
+    const weighted = ([sum, weight]: [number, number], value: number | null, w: number): void => {
+      if (value === null || w <= 0) return;
+      c.add(sum, micro(value * w));
+      c.add(weight, w);
+    };
+    if (o.filledQty > 0) weighted(ix.arrivalCost, o.arrivalCostBps, o.filledQty);
+    if (cand) {
+      c.add(ix.simCandidates, 1);
+      c.add(ix.residualQty, cand.residualQty);
+      c.add(ix.simFilledQty, cand.simFilledQty);
+      weighted(ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
+    }
+    c.add(ix.fills, o.fills.length);
+    for (const f of o.fills) {
+      const fq = f.trade.quantity, m = f.quality;
+      if (m.insideNbbo === false) c.add(ix.outside, 1);
+      weighted(ix.fillMeans[0], m.effectiveSpreadBps, fq);
+      weighted(ix.fillMeans[1], m.priceImprovementBps, fq);
+      const families = [m.markoutBps, m.realizedSpreadBps, m.priceImpactBps];
+      for (let fam = 0; fam < families.length; fam++) {
+        for (let h = 0; h < families[fam].length; h++) weighted(ix.horizonMeans[fam][h], families[fam][h], fq);
+      }
+    }
+    weighted(ix.shortfall[0], o.executionCostBps, q);
+    weighted(ix.shortfall[1], o.opportunityCostBps, q);
+    weighted(ix.shortfall[2], o.implementationShortfallBps, q);
+    for (const g of o.isSweep ? [0, 1] : [0]) {
+      for (let h = 0; h < o.fillsWithin.length; h++) {
+        const w = o.fillsWithin[h];
+        if (w.filled) c.add(ix.fillCounts[g][h][0], 1);
+        if (w.observed) c.add(ix.fillCounts[g][h][1], 1);
+      }
+    }
     const keys = groupKeys(o);
     for (const level of LEVELS) {
       const key = keys[level];
       if (key === null) continue;
-      const groups = this.levels[level];
-      let acc = groups.get(key);
-      if (!acc) groups.set(key, (acc = building()));
-      addOrder(acc, o, c);
+      const acc = this.group(level, key);
+      addTo(acc, c);
+      acc.participants.add(o.participantId);
+      acc.securities.add(o.security);
+      acc.minPrice = minOf(acc.minPrice, o.minTradePrice);
+      acc.maxPrice = maxOf(acc.maxPrice, o.maxTradePrice);
     }
+  }
+
+  /**
+   * Adds one trade row of the partition to the Centre Point share: its quantity to `all_trade_qty`, and to
+   * `cp_trade_qty` when it joined a Centre Point order; grouped by its partition, its own participant and
+   * the Sydney hour of its trade time.
+   */
+  addTrade(security: string, date: string, participantId: string, hour: number, quantity: number, centrePoint: boolean): void {
+    const { c, ix } = this;
+    c.reset();
+    c.add(ix.allTradeQty, quantity);
+    if (centrePoint) c.add(ix.cpTradeQty, quantity);
+    const keys = tradeGroupKeys(security, date, participantId, hour);
+    for (const level of LEVELS) {
+      const key = keys[level];
+      if (key !== null) addTo(this.group(level, key), c);
+    }
+  }
+
+  private group(level: Level, key: string): Building {
+    const groups = this.levels[level];
+    let acc = groups.get(key);
+    if (!acc) {
+      groups.set(key, (acc = { small: new Float64Array(this.ix.names.length), big: null, participants: new Set(), securities: new Set(), minPrice: null, maxPrice: null }));
+    }
+    return acc;
   }
 
   build(): Rollup {
     const r = emptyRollup();
-    for (const level of LEVELS) for (const [key, b] of this.levels[level]) r[level].set(key, accumulator(b));
+    const names = this.ix.names;
+    for (const level of LEVELS) {
+      for (const [key, b] of this.levels[level]) {
+        const sums: Record<string, bigint> = {};
+        for (let i = 0; i < names.length; i++) {
+          const v = BigInt(b.small[i]) + (b.big ? b.big[i] : 0n);
+          if (v !== 0n) sums[names[i]] = v;
+        }
+        r[level].set(key, { sums, participants: b.participants, securities: b.securities, minPrice: b.minPrice, maxPrice: b.maxPrice });
+      }
+    }
     return r;
   }
 }

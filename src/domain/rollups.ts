@@ -1,32 +1,21 @@
-import { FILL_STATUSES, type FillStatus } from './classification';
+import type { Horizon } from './execution-quality';
 import type { OrderMeasures } from './order-measures';
 
 /**
- * DOMAIN.md section 10. Every measure is held as exact integers (BigInt sums, fixed-point micro-units for
- * the weighted basis-point means) or sets, so merging is associative and commutative bit for bit: float
- * sums would depend on the order of addition.
+ * DOMAIN.md sections 10 and 12. An accumulator is a set of named exact integer sums (counts, quantities,
+ * BigInt notionals, and weighted means as a fixed-point 1e-6 sum of value x weight beside the sum of
+ * weights), the distinct participants and securities, and the price extremes. Merging adds sums, unites
+ * sets and takes extremes, so it is associative and commutative bit for bit: float sums would depend on the
+ * order of addition. The sums' names are declared once (`sumNames`), and every output column is derived from
+ * them (`rollupColumns`).
  */
 export interface Accumulator {
-  orders: number;
-  sweeps: number;
+  /** Exact sums by name; a name absent is 0. */
+  sums: Record<string, bigint>;
   participants: Set<string>;
   securities: Set<string>;
-  totalQty: bigint;
-  sumQtySq: bigint;
-  filledQty: bigint;
-  notional: bigint;
-  byStatus: Record<FillStatus, number>;
   minPrice: number | null;
   maxPrice: number | null;
-  /** Sum of arrival cost (bps) x filled quantity, in 1e-6 units, and its weight. */
-  costMicro: bigint;
-  costWeight: bigint;
-  simCandidates: number;
-  residualQty: bigint;
-  simFilledQty: bigint;
-  /** Sum of price improvement (bps) x simulated filled quantity, in 1e-6 units, and its weight. */
-  improvementMicro: bigint;
-  improvementWeight: bigint;
 }
 
 export const LEVELS = [
@@ -35,16 +24,47 @@ export const LEVELS = [
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
+/** Levels whose groups are one security: the only ones where prices and VWAP mean something. */
+export const ONE_SECURITY_LEVELS: ReadonlySet<Level> = new Set(['security', 'security_date']);
+/** Levels with a Centre Point share (section 12: size, status and scenario levels carry none). */
+export const SHARE_LEVELS: ReadonlySet<Level> = new Set(['global', 'security', 'date', 'security_date', 'participant', 'hour', 'hourly_series', 'daily_series']);
+
 /** Level -> group key -> accumulator. */
 export type Rollup = Record<Level, Map<string, Accumulator>>;
 
+/** The horizons of a run (their labels name sums and columns). */
+export interface RollupShape {
+  markouts: readonly Pick<Horizon, 'label'>[];
+  fills: readonly Pick<Horizon, 'label'>[];
+}
+
+/** Weighted means: the sum `<name>` (value x weight, 1e-6 units) and the weight `<name>:w`. */
+export const weightOf = (name: string): string => `${name}:w`;
+
+/** Means over fills (weighted by fill quantity), per horizon for the markout family. */
+export const FILL_MEANS = ['effective_spread_bps', 'price_improvement_bps'] as const;
+export const HORIZON_MEANS = ['markout', 'realized_spread', 'price_impact'] as const;
+/** Means over orders weighted by final quantity (shortfall), by filled quantity (arrival cost). */
+export const SHORTFALL_MEANS = ['execution_cost_bps', 'opportunity_cost_bps', 'implementation_shortfall_bps'] as const;
+
+export const horizonMean = (family: (typeof HORIZON_MEANS)[number], label: string): string => `${family}_${label}_bps`;
+export const fillCount = (group: 'all' | 'sweep', what: 'filled' | 'observed', label: string): string => `fill_${group}_${what}_${label}`;
+
+/** Every sum an accumulator of this shape holds, in a fixed order. */
+export function sumNames(shape: RollupShape): string[] {
+  const means = ['arrival_cost_bps', 'sim_price_improvement_bps', ...FILL_MEANS,
+    ...HORIZON_MEANS.flatMap((f) => shape.markouts.map((h) => horizonMean(f, h.label))), ...SHORTFALL_MEANS];
+  return [
+    'orders', 'sweeps', 'total_qty', 'sum_qty_sq', 'filled_qty', 'notional', 'filled', 'partial', 'unfilled',
+    'sim_candidates', 'residual_qty', 'sim_filled_qty', 'fills', 'outside_nbbo_fills',
+    ...means.flatMap((m) => [m, weightOf(m)]),
+    ...(['all', 'sweep'] as const).flatMap((g) => shape.fills.flatMap((h) => [fillCount(g, 'filled', h.label), fillCount(g, 'observed', h.label)])),
+    'cp_trade_qty', 'all_trade_qty',
+  ];
+}
+
 export function emptyAccumulator(): Accumulator {
-  return {
-    orders: 0, sweeps: 0, participants: new Set(), securities: new Set(), totalQty: 0n, sumQtySq: 0n,
-    filledQty: 0n, notional: 0n, byStatus: { FILLED: 0, PARTIAL: 0, UNFILLED: 0 }, minPrice: null,
-    maxPrice: null, costMicro: 0n, costWeight: 0n, simCandidates: 0, residualQty: 0n, simFilledQty: 0n,
-    improvementMicro: 0n, improvementWeight: 0n,
-  };
+  return { sums: {}, participants: new Set(), securities: new Set(), minPrice: null, maxPrice: null };
 }
 
 export function emptyRollup(): Rollup {
@@ -65,7 +85,7 @@ export function maxOf(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
-const HOURS = Array.from({ length: 24 }, (_, h) => (h < 10 ? `0${h}` : String(h)));
+export const HOURS = Array.from({ length: 24 }, (_, h) => (h < 10 ? `0${h}` : String(h)));
 // Composite keys are built once per (security, date) and (date, hour), not per order: a fresh concatenated
 // string per order had to be flattened and hashed again by every Map look-up.
 const securityDateKeys = new Map<string, Map<string, string>>();
@@ -73,7 +93,7 @@ const hourlyKeys = new Map<string, string[]>();
 
 const KEY_CACHE_LIMIT = 4096; // a long-lived worker sees many dates: start over rather than grow
 
-function securityDateKey(security: string, date: string): string {
+export function securityDateKey(security: string, date: string): string {
   if (securityDateKeys.size > KEY_CACHE_LIMIT) securityDateKeys.clear();
   let byDate = securityDateKeys.get(security);
   if (!byDate) securityDateKeys.set(security, (byDate = new Map()));
@@ -83,7 +103,7 @@ function securityDateKey(security: string, date: string): string {
   return key;
 }
 
-function hourlyKey(date: string, hour: number): string {
+export function hourlyKey(date: string, hour: number): string {
   if (hourlyKeys.size > KEY_CACHE_LIMIT) hourlyKeys.clear();
   let keys = hourlyKeys.get(date);
   if (!keys) hourlyKeys.set(date, (keys = HOURS.map((hh) => `${date} ${hh}`)));
@@ -91,7 +111,7 @@ function hourlyKey(date: string, hour: number): string {
 }
 
 /** The group keys one order falls in, level by level. */
-export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
+export function groupKeys(o: Pick<OrderMeasures, 'security' | 'date' | 'participantId' | 'hour' | 'sizeBucket' | 'fillStatus' | 'scenario'>): Record<Level, string | null> {
   const hh = HOURS[o.hour] ?? String(o.hour);
   return {
     global: 'all',
@@ -108,22 +128,29 @@ export function groupKeys(o: OrderMeasures): Record<Level, string | null> {
   };
 }
 
-export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
-  const byStatus = { ...a.byStatus };
-  for (const s of FILL_STATUSES) byStatus[s] += b.byStatus[s];
+/** The group keys of a trade row for the Centre Point share: its partition, its participant, its own Sydney hour. */
+export function tradeGroupKeys(security: string, date: string, participantId: string, hour: number): Record<Level, string | null> {
   return {
-    orders: a.orders + b.orders, sweeps: a.sweeps + b.sweeps,
-    participants: new Set([...a.participants, ...b.participants]),
-    securities: new Set([...a.securities, ...b.securities]),
-    totalQty: a.totalQty + b.totalQty, sumQtySq: a.sumQtySq + b.sumQtySq, filledQty: a.filledQty + b.filledQty,
-    notional: a.notional + b.notional, byStatus,
-    minPrice: minOf(a.minPrice, b.minPrice), maxPrice: maxOf(a.maxPrice, b.maxPrice),
-    costMicro: a.costMicro + b.costMicro, costWeight: a.costWeight + b.costWeight,
-    simCandidates: a.simCandidates + b.simCandidates, residualQty: a.residualQty + b.residualQty,
-    simFilledQty: a.simFilledQty + b.simFilledQty,
-    improvementMicro: a.improvementMicro + b.improvementMicro,
-    improvementWeight: a.improvementWeight + b.improvementWeight,
+    global: 'all', security, date, security_date: securityDateKey(security, date), participant: participantId,
+    hour: HOURS[hour] ?? String(hour), size_bucket: null, fill_status: null, scenario: null,
+    hourly_series: hourlyKey(date, hour), daily_series: date,
   };
+}
+
+/** Adds b into a (a changes; b does not). */
+function mergeInto(a: Accumulator, b: Accumulator): void {
+  for (const k in b.sums) a.sums[k] = (a.sums[k] ?? 0n) + b.sums[k];
+  for (const p of b.participants) a.participants.add(p);
+  for (const s of b.securities) a.securities.add(s);
+  a.minPrice = minOf(a.minPrice, b.minPrice);
+  a.maxPrice = maxOf(a.maxPrice, b.maxPrice);
+}
+
+export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
+  const out = emptyAccumulator();
+  mergeInto(out, a);
+  mergeInto(out, b);
+  return out;
 }
 
 /**
@@ -134,8 +161,9 @@ export function mergeRollupInto(target: Rollup, source: Rollup): Rollup {
   for (const level of LEVELS) {
     const into = target[level];
     for (const [key, acc] of source[level]) {
-      const have = into.get(key);
-      into.set(key, mergeAccumulators(have ?? emptyAccumulator(), acc));
+      let have = into.get(key);
+      if (!have) into.set(key, (have = emptyAccumulator()));
+      mergeInto(have, acc);
     }
   }
   return target;
@@ -146,72 +174,105 @@ export function mergeRollups(a: Rollup, b: Rollup): Rollup {
   return mergeRollupInto(mergeRollupInto(emptyRollup(), a), b);
 }
 
-/** The figures an analyst reads, derived from an accumulator. */
+/** One column of a rollup table, derived from the accumulator (and its level). */
+export interface RollupColumn {
+  name: string;
+  /** INT64 for counts and exact sums (written as decimal text in CSV), DOUBLE for means and ratios. */
+  type: 'INT64' | 'DOUBLE';
+  value: (a: Accumulator, level: Level) => bigint | number | null;
+}
+
+const sum = (a: Accumulator, k: string): bigint => a.sums[k] ?? 0n;
+const ratio = (num: bigint, den: bigint): number | null => (den > 0n ? Number(num) / Number(den) : null);
+const mean = (a: Accumulator, k: string): number | null => {
+  const w = sum(a, weightOf(k));
+  return w > 0n ? Number(sum(a, k)) / 1e6 / Number(w) : null;
+};
+
+/**
+ * The columns of every rollup table (beside its key), in order. Prices and VWAP only at one-security
+ * levels; the Centre Point share only at its levels (section 12).
+ */
+export function rollupColumns(shape: RollupShape): RollupColumn[] {
+  const count = (name: string, k = name): RollupColumn => ({ name, type: 'INT64', value: (a) => sum(a, k) });
+  const meanOf = (name: string, k = name): RollupColumn => ({ name: `mean_${name}`, type: 'DOUBLE', value: (a) => mean(a, k) });
+  const oneSecurity = (name: string, f: (a: Accumulator) => number | null, type: RollupColumn['type']): RollupColumn =>
+    ({ name, type, value: (a, level) => (ONE_SECURITY_LEVELS.has(level) ? f(a) : null) });
+  const share = (name: string, type: RollupColumn['type'], f: (a: Accumulator) => bigint | number | null): RollupColumn =>
+    ({ name, type, value: (a, level) => (SHARE_LEVELS.has(level) ? f(a) : null) });
+  return [
+    count('orders'), count('sweeps'),
+    { name: 'participants', type: 'INT64', value: (a) => a.participants.size },
+    { name: 'securities', type: 'INT64', value: (a) => a.securities.size },
+    count('total_qty'), count('filled_qty'), count('filled'), count('partial'), count('unfilled'),
+    oneSecurity('vwap', (a) => ratio(sum(a, 'notional'), sum(a, 'filled_qty')), 'DOUBLE'),
+    { name: 'mean_qty', type: 'DOUBLE', value: (a) => ratio(sum(a, 'total_qty'), sum(a, 'orders')) },
+    {
+      name: 'std_qty', type: 'DOUBLE', value: (a) => {
+        const n = sum(a, 'orders');
+        // Population variance from exact integer sums: (n*sumSq - sum^2) / n^2.
+        return n > 0n ? Math.sqrt(Number(n * sum(a, 'sum_qty_sq') - sum(a, 'total_qty') ** 2n) / Number(n * n)) : null;
+      },
+    },
+    oneSecurity('min_price', (a) => a.minPrice, 'INT64'), oneSecurity('max_price', (a) => a.maxPrice, 'INT64'),
+    meanOf('arrival_cost_bps'),
+    count('sim_candidates'), count('residual_qty'), count('sim_filled_qty'), meanOf('sim_price_improvement_bps'),
+    count('fills'), count('outside_nbbo_fills'),
+    ...FILL_MEANS.map((m) => meanOf(m)),
+    ...HORIZON_MEANS.flatMap((f) => shape.markouts.map((h) => meanOf(horizonMean(f, h.label)))),
+    ...SHORTFALL_MEANS.map((m) => meanOf(m)),
+    ...(['all', 'sweep'] as const).flatMap((g) => shape.fills.flatMap((h): RollupColumn[] => {
+      const filled = fillCount(g, 'filled', h.label), observed = fillCount(g, 'observed', h.label);
+      const prefix = g === 'all' ? 'fill' : 'sweep_fill';
+      return [
+        count(`${prefix}_filled_${h.label}`, filled), count(`${prefix}_observed_${h.label}`, observed),
+        { name: `${prefix}_prob_${h.label}`, type: 'DOUBLE', value: (a) => ratio(sum(a, filled), sum(a, observed)) },
+      ];
+    })),
+    share('cp_trade_qty', 'INT64', (a) => sum(a, 'cp_trade_qty')), share('all_trade_qty', 'INT64', (a) => sum(a, 'all_trade_qty')),
+    share('centre_point_share', 'DOUBLE', (a) => ratio(sum(a, 'cp_trade_qty'), sum(a, 'all_trade_qty'))),
+  ];
+}
+
+/** One output row: the group key and each column's value. */
 export interface RollupRow {
   key: string;
-  orders: number;
-  sweeps: number;
-  participants: number;
-  securities: number;
-  total_qty: string;
-  filled_qty: string;
-  filled: number;
-  partial: number;
-  unfilled: number;
-  vwap: number | null;
-  mean_qty: number | null;
-  std_qty: number | null;
-  min_price: number | null;
-  max_price: number | null;
-  mean_arrival_cost_bps: number | null;
-  sim_candidates: number;
-  residual_qty: string;
-  sim_filled_qty: string;
-  mean_price_improvement_bps: number | null;
+  values: (bigint | number | null)[];
 }
 
-export function rollupRow(key: string, a: Accumulator): RollupRow {
-  const n = BigInt(a.orders);
-  let mean: number | null = null, std: number | null = null;
-  if (a.orders > 0) {
-    mean = Number(a.totalQty) / a.orders;
-    // Population variance from exact integer sums: (n*sumSq - sum^2) / n^2.
-    const num = n * a.sumQtySq - a.totalQty * a.totalQty;
-    std = Math.sqrt(Number(num) / Number(n * n));
-  }
-  return {
-    key, orders: a.orders, sweeps: a.sweeps, participants: a.participants.size, securities: a.securities.size,
-    total_qty: a.totalQty.toString(), filled_qty: a.filledQty.toString(),
-    filled: a.byStatus.FILLED, partial: a.byStatus.PARTIAL, unfilled: a.byStatus.UNFILLED,
-    vwap: a.filledQty > 0n ? Number(a.notional) / Number(a.filledQty) : null,
-    mean_qty: mean, std_qty: std, min_price: a.minPrice, max_price: a.maxPrice,
-    mean_arrival_cost_bps: a.costWeight > 0n ? Number(a.costMicro) / 1e6 / Number(a.costWeight) : null,
-    sim_candidates: a.simCandidates, residual_qty: a.residualQty.toString(), sim_filled_qty: a.simFilledQty.toString(),
-    mean_price_improvement_bps: a.improvementWeight > 0n ? Number(a.improvementMicro) / 1e6 / Number(a.improvementWeight) : null,
-  };
+/**
+ * Rows of one level, sorted by key so output never depends on merge order. Groups exist only through
+ * orders: a group that only trades reached (for the Centre Point share) is left out.
+ */
+export function levelRows(r: Rollup, level: Level, columns: readonly RollupColumn[]): RollupRow[] {
+  return [...r[level].entries()]
+    .filter(([, a]) => sum(a, 'orders') > 0n)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([key, a]) => ({ key, values: columns.map((c) => c.value(a, level)) }));
 }
 
-/** Rows of one level, sorted by key so output never depends on merge order. */
-export function levelRows(r: Rollup, level: Level): RollupRow[] {
-  return [...r[level].entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, a]) => rollupRow(k, a));
+/** A row as an object keyed by column name (tests and the report read it so). */
+export function rowObject(row: RollupRow, columns: readonly RollupColumn[]): Record<string, bigint | number | string | null> {
+  return Object.fromEntries([['key', row.key], ...columns.map((c, i) => [c.name, row.values[i]])]);
 }
 
-// JSON form of a rollup (job partial files): BigInts as decimal strings, sets as sorted arrays.
-type AccJson = Record<string, unknown>;
+// JSON form of a rollup (job partial files): sums as decimal strings, sets as sorted arrays.
+interface AccJson {
+  sums: Record<string, string>;
+  participants: string[];
+  securities: string[];
+  minPrice: number | null;
+  maxPrice: number | null;
+}
 
 export function rollupToJson(r: Rollup): Record<string, Record<string, AccJson>> {
   const out: Record<string, Record<string, AccJson>> = {};
   for (const level of LEVELS) {
     const lv: Record<string, AccJson> = {};
     for (const [key, a] of r[level]) {
-      lv[key] = {
-        ...a,
-        participants: [...a.participants].sort(), securities: [...a.securities].sort(),
-        totalQty: a.totalQty.toString(), sumQtySq: a.sumQtySq.toString(), filledQty: a.filledQty.toString(),
-        notional: a.notional.toString(), costMicro: a.costMicro.toString(), costWeight: a.costWeight.toString(),
-        residualQty: a.residualQty.toString(), simFilledQty: a.simFilledQty.toString(),
-        improvementMicro: a.improvementMicro.toString(), improvementWeight: a.improvementWeight.toString(),
-      };
+      const sums: Record<string, string> = {};
+      for (const k of Object.keys(a.sums).sort()) if (a.sums[k] !== 0n) sums[k] = a.sums[k].toString();
+      lv[key] = { sums, participants: [...a.participants].sort(), securities: [...a.securities].sort(), minPrice: a.minPrice, maxPrice: a.maxPrice };
     }
     out[level] = lv;
   }
@@ -222,19 +283,10 @@ export function rollupFromJson(json: Record<string, Record<string, AccJson>>): R
   const r = emptyRollup();
   for (const level of LEVELS) {
     for (const [key, j] of Object.entries(json[level] ?? {})) {
-      const big = (k: string): bigint => BigInt(j[k] as string);
-      r[level].set(key, {
-        orders: j.orders as number, sweeps: j.sweeps as number,
-        participants: new Set(j.participants as string[]), securities: new Set(j.securities as string[]),
-        totalQty: big('totalQty'), sumQtySq: big('sumQtySq'), filledQty: big('filledQty'), notional: big('notional'),
-        byStatus: j.byStatus as Record<FillStatus, number>,
-        minPrice: j.minPrice as number | null, maxPrice: j.maxPrice as number | null,
-        costMicro: big('costMicro'), costWeight: big('costWeight'), simCandidates: j.simCandidates as number,
-        residualQty: big('residualQty'), simFilledQty: big('simFilledQty'),
-        improvementMicro: big('improvementMicro'), improvementWeight: big('improvementWeight'),
-      });
+      const sums: Record<string, bigint> = {};
+      for (const [k, v] of Object.entries(j.sums)) sums[k] = BigInt(v);
+      r[level].set(key, { sums, participants: new Set(j.participants), securities: new Set(j.securities), minPrice: j.minPrice, maxPrice: j.maxPrice });
     }
   }
   return r;
 }
-

@@ -37,6 +37,10 @@ export interface TradeSide {
   quantity: number;
   side: Side;
   matchGroupId: bigint | null;
+  /** The trade row's participant ('' when the feed has none): the Centre Point share's participant level. */
+  participantId: string;
+  /** The trade's deal source as the feed gives it ('' when absent). */
+  dealSource: string;
 }
 
 /** One NBBO quote from the quotes file. */

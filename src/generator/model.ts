@@ -89,15 +89,36 @@ export function generateDay(
   };
   const basePx = rnd.int(500, 9000);
   const open = 10 * 3_600_000, close = 16 * 3_600_000;
+  // A dense NBBO series (a quote every 0.2 to 4 s): the mid walks a tick at a time and drives the orders'
+  // own national quotes and the Centre Point fill prices, so markouts and shortfall have a market to follow.
+  // Spreads are 2 or 4 ticks, so mids are whole ticks and a mid-point fill is an integer price. A few rows
+  // are "no quote" (INT64_MIN, 0) or crossed: the pipeline must skip them and keep the previous quote.
   const quotes: DayOutput['quotes'] = [];
-  for (let t = open; t < close; t += rnd.int(60_000, 900_000)) {
-    const half = rnd.int(1, 3);
-    const mid = basePx + rnd.int(-20, 20);
-    const missing = rnd.chance(0.05);
-    quotes.push({ ts: sydneyLocalToUtcNs(date, t, offsetHours) + BigInt(rnd.int(0, 999_999)),
-      bid: missing ? INT64_MIN : String(mid - half), offer: missing ? '0' : String(mid + half) });
+  const valid: { ts: bigint; mid: number; half: number }[] = [];
+  let walk = basePx;
+  for (let t = open - 60_000; t < close + 600_000; t += rnd.int(200, 4000)) {
+    walk = Math.max(20, walk + rnd.int(-1, 1));
+    const half = rnd.chance(0.8) ? 1 : 2;
+    const ts = sydneyLocalToUtcNs(date, t, offsetHours) + BigInt(rnd.int(0, 999_999));
+    const r = rnd.next();
+    if (r < 0.02) quotes.push({ ts, bid: INT64_MIN, offer: '0' });
+    else if (r < 0.025) quotes.push({ ts, bid: String(walk + half), offer: String(walk - half) }); // crossed
+    else {
+      quotes.push({ ts, bid: String(walk - half), offer: String(walk + half) });
+      valid.push({ ts, mid: walk, half });
+    }
   }
   truth.quotes = quotes.length;
+  /** The valid quote prevailing at ts (the first one before the day's first). */
+  const quoteAt = (ts: bigint): { mid: number; half: number } => {
+    let lo = 0, hi = valid.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (valid[m].ts <= ts) lo = m + 1;
+      else hi = m;
+    }
+    return valid[Math.max(0, lo - 1)];
+  };
 
   while (truth.events < targetEvents) {
     const isCp = rnd.chance(0.8);
@@ -108,8 +129,7 @@ export function generateDay(
     const participant = rnd.pick(participants);
     const arrivalMs = rnd.int(open, close - 120_000);
     const arrival = sydneyLocalToUtcNs(date, arrivalMs, offsetHours) + BigInt(rnd.int(0, 999_999));
-    const mid = basePx + rnd.int(-20, 20);
-    const half = rnd.int(1, 3);
+    const { mid, half } = quoteAt(arrival);
     const quoteState = rnd.next();
     const nb = quoteState < 0.8 ? String(mid - half) : quoteState < 0.9 ? INT64_MIN : '0';
     const no = quoteState < 0.8 ? String(mid + half) : quoteState < 0.9 ? INT64_MIN : '0';
@@ -126,7 +146,8 @@ export function generateDay(
     const fill = (ts: bigint, q: number): void => {
       matched += q;
       leaves -= q;
-      const px = limit > 0 ? (side === 1 ? Math.min(limit, mid) : Math.max(limit, mid)) : mid;
+      const at = quoteAt(ts).mid;
+      const px = limit > 0 ? (side === 1 ? Math.min(limit, at) : Math.max(limit, at)) : at;
       const mg = (counters.matchGroup += BigInt(rnd.int(1, 50)));
       orderTrades.push({ orderId, ts, price: px, qty: q, side, matchGroup: mg, participant, seq: counters.seq });
       // The other side of the match: an order outside this job's Centre Point set (lit or not in the log).

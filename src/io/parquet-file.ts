@@ -15,8 +15,13 @@ import { compressSnappy as compress } from './parquet-snappy';
  * RLE, then values) per column, preceded by a PLAIN dictionary page when the column is not declared
  * distinct and has at most one distinct value per two rows; SNAPPY pages; no statistics.
  */
-/** UINT64: INT64 storage annotated unsigned (ids, nanosecond times: every value 0 to 2^64-1; DuckDB reads UBIGINT). */
-export type ParquetColumnType = 'INT64' | 'UINT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
+/**
+ * UINT64: INT64 storage annotated unsigned (ids: every value 0 to 2^64-1; DuckDB reads UBIGINT).
+ * DATE: INT32 days since 1970-01-01, given as 'YYYY-MM-DD' text. TIMESTAMP_UTC: INT64 nanoseconds since the
+ * epoch, annotated TIMESTAMP(NANOS, isAdjustedToUTC=true); TIMESTAMP_LOCAL: the same for a wall-clock time
+ * (isAdjustedToUTC=false). Timestamps take BigInts (or decimal text) up to 2^63-1.
+ */
+export type ParquetColumnType = 'INT64' | 'UINT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP_UTC' | 'TIMESTAMP_LOCAL';
 
 export interface ParquetColumnData {
   name: string;
@@ -90,7 +95,7 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (type === 'INT64' || type === 'UINT64') {
+    if (type === 'INT64' || type === 'UINT64' || type === 'TIMESTAMP_UTC' || type === 'TIMESTAMP_LOCAL') {
       out.room(8);
       if (typeof v === 'bigint' || typeof v === 'string') {
         // Exact sums beyond 2^53 arrive as BigInt, or as decimal text from rollup JSON.
@@ -111,6 +116,11 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
         out.buf.writeInt32LE(hi, out.n + 4);
       }
       out.n += 8;
+    } else if (type === 'DATE') {
+      const days = typeof v === 'string' ? daysOf(v) : NaN;
+      if (!Number.isInteger(days)) throw new ColumnError(`${JSON.stringify(v)} is not a YYYY-MM-DD date`);
+      out.room(4);
+      out.n = out.buf.writeInt32LE(days, out.n);
     } else if (type === 'INT32') {
       const x = typeof v === 'number' ? v : Number(v);
       if ((x | 0) !== x) throw new ColumnError(`${String(v)} is not a 32-bit integer`);
@@ -129,6 +139,13 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknow
       out.n += 4 + len;
     }
   }
+}
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' calendar date; NaN when it is not one. */
+function daysOf(text: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return NaN;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? NaN : ms / 86_400_000;
 }
 
 /** Definition levels (0 null, 1 present) as RLE runs, with the 4-byte length prefix of a v1 data page. */
@@ -236,6 +253,11 @@ function schemaElement(c: ParquetColumnData): SchemaElement {
     // The converted type only: hyparquet-writer's Thrift writes a logical INTEGER's bit width as i32, not the
     // i8 readers expect (DuckDB refuses the footer). UINT_64 alone reads as UBIGINT in DuckDB, uint64 in pyarrow.
     return { name: c.name, type: 'INT64', converted_type: 'UINT_64', repetition_type: 'OPTIONAL' };
+  }
+  if (c.type === 'DATE') return { name: c.name, type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' }, repetition_type: 'OPTIONAL' };
+  if (c.type === 'TIMESTAMP_UTC' || c.type === 'TIMESTAMP_LOCAL') {
+    // No converted type: TIMESTAMP_MILLIS/MICROS have one, nanoseconds only the logical type.
+    return { name: c.name, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: c.type === 'TIMESTAMP_UTC', unit: 'NANOS' }, repetition_type: 'OPTIONAL' };
   }
   return { name: c.name, type: c.type, repetition_type: 'OPTIONAL' };
 }

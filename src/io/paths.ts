@@ -14,7 +14,6 @@ export interface RunPaths {
   shards: string;
   jobsIndex: string;
   rejects: string;
-  bySecurity: string;
   rollups: string;
   summary: string;
 }
@@ -30,7 +29,6 @@ export function runPaths(baseDir: string, outputDir: string, workDir: string, na
     shards: path.join(work, 'shards'),
     jobsIndex: path.join(work, 'jobs.json'),
     rejects: path.join(out, 'rejects'),
-    bySecurity: path.join(out, 'by_security'),
     rollups: path.join(out, 'rollups'),
     summary: path.join(out, 'summary.json'),
   };
@@ -64,9 +62,35 @@ export function shardFile(p: RunPaths, kind: string, security: string, date: str
   return path.join(p.shards, kind, safeSegment(security), date, `${splitId}.csv`);
 }
 
-export function jobOutputDir(p: RunPaths, security: string, date: string): string {
-  return path.join(p.bySecurity, safeSegment(security), date);
+/**
+ * The run's per-job tables: each is one dataset partitioned Hive-style, `<out>/<table>/security=<s>/date=<d>/`,
+ * so DuckDB, Polars, pyarrow and Spark read a whole run as one table and prune by security and date. The
+ * security is `safeSegment`-encoded (percent-encoding, which the readers decode).
+ */
+export const JOB_TABLES = ['orders', 'fills', 'candidates', 'matches'] as const;
+export type JobTable = (typeof JOB_TABLES)[number];
+/** Where the job commit records (manifest.json, partial.json) live, partitioned as the tables are. */
+export const JOB_RECORDS = 'jobs';
+/** Every partitioned folder of a run's output. */
+export const PARTITIONED_FOLDERS = [...JOB_TABLES, JOB_RECORDS] as const;
+
+/** A job's partition, relative to a table's folder: `security=<s>/date=<d>`. */
+export function partitionPath(security: string, date: string): string {
+  return path.join(`security=${safeSegment(security)}`, `date=${date}`);
 }
+
+/** The folder of a job's commit records (manifest.json, written last, and partial.json). */
+export function jobRecordsDir(p: RunPaths, security: string, date: string): string {
+  return path.join(p.out, JOB_RECORDS, partitionPath(security, date));
+}
+
+/** A job's file of a table, relative to the run's output folder. */
+export function jobTableFile(table: JobTable, security: string, date: string, format: OutputFormat): string {
+  return path.join(table, partitionPath(security, date), `part-0.${format === 'csv' ? 'csv.gz' : 'parquet'}`);
+}
+
+/** Per-job table formats (`output.formats`). */
+export type OutputFormat = 'parquet' | 'csv';
 
 /** jobs/<security>.json of a run's work folder: the dates of one security and their inputs. */
 export function securityIndexPath(work: string, security: string): string {

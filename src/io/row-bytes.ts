@@ -92,6 +92,15 @@ abstract class RowBytes {
   }
 
   /** Field f is "1" or "2". */
+  /**
+   * Field f is a nanosecond time the string rule accepts for sure: 1 to 19 digits, a 19-digit one not
+   * starting with 9 (below 2^63). Others defer (the string rule judges 9xxx... exactly).
+   */
+  protected time(buf: Buffer, f: number): boolean {
+    const s = this.bounds[f], e = this.bounds[f + 1] - 1;
+    return digits(buf, s, e, 19) && (e - s < 19 || buf[s] < NINE);
+  }
+
   protected side(buf: Buffer, f: number): boolean {
     const s = this.bounds[f];
     return this.bounds[f + 1] - 1 - s === 1 && (buf[s] === 49 || buf[s] === 50);
@@ -148,7 +157,7 @@ export class OrderRowBytes extends RowBytes {
     const b = this.bounds, c = this.c;
     // The same checks, in the same order up to the filter decision, as orderRow.
     if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
-    if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
+    if (!this.time(buf, c.ts) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
     if (!this.digits(buf, c.type, 15)) return DEFER;
     // Every field is checked before the filter decision, as orderRow does: a lit row with garbage defers.
     for (const f of this.countFields) if (!this.digits(buf, f, 15)) return DEFER;
@@ -179,13 +188,13 @@ export class OrderRowBytes extends RowBytes {
 
 /** `tradeRow` on bytes: KEEP (with the shard line) or DEFER (trades are never filtered here). */
 export class TradeRowBytes extends RowBytes {
-  private readonly c: Record<'orderId' | 'ts' | 'security' | 'price' | 'qty' | 'side' | 'mg', number>;
+  private readonly c: Record<'orderId' | 'ts' | 'security' | 'price' | 'qty' | 'side' | 'mg' | 'participant' | 'dealSource', number>;
 
   constructor(cols: Cols, width: number) {
     super(width);
     this.c = {
       orderId: cols.orderid, ts: cols.tradetime, security: cols.securitycode, price: cols.tradeprice, qty: cols.quantity,
-      side: cols.side, mg: cols.matchgroupid,
+      side: cols.side, mg: cols.matchgroupid, participant: cols.participantid, dealSource: cols.dealsource,
     };
   }
 
@@ -194,15 +203,16 @@ export class TradeRowBytes extends RowBytes {
     if (!this.split(buf, start, end)) return DEFER;
     const c = this.c;
     if (!this.plain(buf, c.security) || this.empty(c.security)) return DEFER;
-    if (!this.digits(buf, c.ts, 19) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
+    if (!this.time(buf, c.ts) || !this.digits(buf, c.orderId, 19) || !this.side(buf, c.side)) return DEFER;
     if (!this.digits(buf, c.price, 15) || !this.digits(buf, c.qty, 15)) return DEFER;
     const b = this.bounds;
     if (numberOf(buf, b[c.price], b[c.price + 1] - 1) * numberOf(buf, b[c.qty], b[c.qty + 1] - 1) > MAX_TRADE_NOTIONAL) return DEFER;
     if (c.mg >= 0 && !this.empty(c.mg) && !this.digits(buf, c.mg, 19)) return DEFER;
+    if ((c.participant >= 0 && !this.plain(buf, c.participant)) || (c.dealSource >= 0 && !this.plain(buf, c.dealSource))) return DEFER;
     this.place(buf, c.security, c.ts);
     this.p = 0;
     this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.security); this.put(buf, c.price); this.put(buf, c.qty);
-    this.put(buf, c.side); this.put(buf, c.mg);
+    this.put(buf, c.side); this.put(buf, c.mg); this.put(buf, c.participant); this.put(buf, c.dealSource);
     this.finish();
     return KEEP;
   }

@@ -7,7 +7,7 @@ import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
  * null for a line it does not expect (another field count); the caller then parses it the plain way. The
  * tests check both against the plain parse on whole shard files.
  */
-const FIELDS = 15, TRADE_FIELDS = 7, MINUS = 45, ZERO = 48;
+const FIELDS = 15, TRADE_FIELDS = 9, MINUS = 45, ZERO = 48;
 
 export class OrderEventBytes {
   private readonly bounds = new Int32Array(FIELDS + 1);
@@ -59,6 +59,8 @@ export class TradeSideBytes {
       quantity: numberOf(buf, s(4), e(4)),
       side: numberOf(buf, s(5), e(5)) as Side,
       matchGroupId: e(6) === s(6) ? null : bigIntOf(buf, s(6), e(6)),
+      participantId: this.texts.get(buf, s(7), e(7)),
+      dealSource: this.texts.get(buf, s(8), e(8)),
     };
   }
 }

@@ -97,7 +97,7 @@ export async function readTrades(files: readonly string[], onTrade: (t: TradeSid
   };
   await readRows(files, (f) => onTrade({
     orderId: BigInt(f[0]), tradeTime: BigInt(f[1]), security: f[2], price: Number(f[3]), quantity: Number(f[4]),
-    side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]),
+    side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]), participantId: f[7], dealSource: f[8],
   }), wanted || !plain ? raw : undefined);
 }
 

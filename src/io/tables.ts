@@ -1,13 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic';
+import { mkdir } from 'node:fs/promises';
+import { removeStaleTemps, writeFileAtomic } from './atomic';
 import { CsvBytes } from './csv-writer';
 import { parquetFile, type ParquetColumnType } from './parquet-file';
 
 /**
- * Output tables are written twice: `<name>.csv.gz` for people and scripts, `<name>.parquet` for DuckDB,
- * pandas and Spark (`io/parquet-file.ts`). 64-bit ids and nanosecond times are Parquet INT64, exact, never
- * doubles.
+ * Output tables as Parquet (`io/parquet-file.ts`, for DuckDB, Polars, pandas and Spark) and/or CSV.gz (for
+ * people and scripts), from one column declaration. 64-bit ids and nanosecond times are Parquet INT64
+ * (annotated), exact, never doubles; in CSV they are decimal text.
  */
 /** A column's Parquet type; the CSV writes every type as text. */
 export type ColumnType = ParquetColumnType;
@@ -56,10 +57,24 @@ export function tableParquet<T>(name: string, columns: readonly ColumnSpec<T>[],
   return parquetOfColumns(name, columns, columnValues(columns, rows), rows.length);
 }
 
-/** Writes `<dir>/<name>.csv.gz` and `<dir>/<name>.parquet`, each atomically. Returns the file names. */
-export async function writeTable<T>(dir: string, name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[]): Promise<string[]> {
+/** A table's file in one format, at `file` (absolute). */
+export interface TableFile {
+  format: 'parquet' | 'csv';
+  file: string;
+}
+
+/**
+ * Writes one table's rows to each of `files` (CSV.gz and/or Parquet), each atomically, creating folders.
+ * The column values are read from the rows once and shared by the writers.
+ */
+export async function writeTable<T>(name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[], files: readonly TableFile[]): Promise<void> {
   const values = columnValues(columns, rows);
-  await writeFileAtomic(path.join(dir, `${name}.csv.gz`), gzipSync(csvOfColumns(columns, values, rows.length), { level: 1, memLevel: 9 }));
-  await writeFileAtomic(path.join(dir, `${name}.parquet`), parquetOfColumns(name, columns, values, rows.length));
-  return [`${name}.csv.gz`, `${name}.parquet`];
+  for (const f of files) {
+    await mkdir(path.dirname(f.file), { recursive: true });
+    await removeStaleTemps(path.dirname(f.file)); // left by an attempt whose worker was killed mid-write
+    const data = f.format === 'csv'
+      ? gzipSync(csvOfColumns(columns, values, rows.length), { level: 1, memLevel: 9 })
+      : parquetOfColumns(name, columns, values, rows.length);
+    await writeFileAtomic(f.file, data);
+  }
 }

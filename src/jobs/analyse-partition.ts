@@ -12,12 +12,12 @@ import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydn
 import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
 import { describeOutputs, type JobManifest } from './manifest';
-import { CANDIDATE_COLUMNS, MATCH_COLUMNS, ORDER_COLUMNS } from '../io/job-files';
-import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
-import { writeTable } from '../io/tables';
+import { candidateColumns, fillColumns, matchColumns, orderColumns, type FillRow, type MatchRow, type TableContext } from '../io/job-files';
+import { JOB_RECORDS, jobTableFile, partitionPath, type JobTable, type OutputFormat } from '../io/paths';
+import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
+import { writeTable, type ColumnSpec } from '../io/tables';
+import { sydneyHour } from '../domain/sydney-time';
 import type { JobInputs } from './types';
-
-/** Row counts and shard files of one input kind of a (security, date) partition. */
 
 /** Everything one partition's analysis needs: plain data, so it can be posted to a worker thread. */
 export interface PartitionTask {
@@ -25,8 +25,12 @@ export interface PartitionTask {
   date: string;
   /** The run's work folder (shard files are relative to it). */
   work: string;
-  /** The job's output folder. */
-  outDir: string;
+  /** The run's output folder: the job writes its partition of each table there, and its records under jobs/. */
+  out: string;
+  /** Per-job table formats (config `output.formats`). */
+  formats: OutputFormat[];
+  /** The security's reference data (config `inputs.reference`): null fields when not given. */
+  reference: { name: string | null; priceDecimals: number | null };
   /** Identity of the inputs and settings, written into the manifest (the key to skipping next time). */
   fingerprint: string;
   /** The plan of the run that runs the job (recorded in the manifest). */
@@ -52,9 +56,10 @@ export function orderRuleFilter(f: PartitionTask['orderFilters']): (s: OrderStat
   };
 }
 
-/** The files a job commits, the manifest (written last) aside. */
-export const JOB_OUTPUTS = ['orders.csv.gz', 'orders.parquet', 'candidates.csv.gz', 'candidates.parquet', 'matches.csv.gz',
-  'matches.parquet', 'partial.json'] as const;
+/** The folder of a job's records (manifest.json, partial.json) under the run's output folder. */
+export function recordsDir(task: Pick<PartitionTask, 'out' | 'security' | 'date'>): string {
+  return path.join(task.out, JOB_RECORDS, partitionPath(task.security, task.date));
+}
 
 /** Progress of a partition's analysis, for heartbeats: the phase and the order events read so far. */
 export interface PartitionProgress {
@@ -96,12 +101,14 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   }
   // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
   // every match): memory follows the joined trades, not the partition's whole trade file.
+  // Every trade row counts towards the Centre Point share's denominator (section 12), so every row is read.
+  const rollup = new RollupBuilder({ markouts: task.settings.markoutHorizons, fills: task.settings.fillHorizons });
   const partitionTrades: TradeSide[] = [];
-  const keptKeys = new Set<number>();
-  kept.forEach((_, id) => keptKeys.add(orderIdKey(id)));
   await readTrades(work(inputs.trades.files), (tr) => {
-    if (kept.has(tr.orderId)) partitionTrades.push(tr);
-  }, (key) => keptKeys.has(key));
+    const joined = kept.has(tr.orderId);
+    if (joined) partitionTrades.push(tr);
+    rollup.addTrade(task.security, task.date, tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
+  });
   const { byOrder } = joinTrades(kept, partitionTrades);
   byOrder.forEach((trades, id) => { kept.get(id)!.trades = trades; });
   const quotes: Quote[] = [];
@@ -112,15 +119,30 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   onProgress({ phase: 'classify', events: n });
   const orders = [...kept.values()];
   const measures: OrderMeasures[] = orders.map((o) => measureOrder(o.states, o.trades, book, task.settings));
-  await mkdir(task.outDir, { recursive: true });
-  await removeStaleTemps(task.outDir); // left by an attempt whose worker was killed mid-write
-  await writeTable(task.outDir, 'orders', ORDER_COLUMNS, measures);
+  const ctx: TableContext = {
+    security: task.security, date: task.date, securityName: task.reference.name, priceDecimals: task.reference.priceDecimals,
+    markoutHorizons: task.settings.markoutHorizons,
+  };
+  const written: string[] = [];
+  const write = async <T>(table: JobTable, columns: ColumnSpec<T>[], rows: readonly T[]): Promise<void> => {
+    const files = task.formats.map((format) => ({ format, rel: jobTableFile(table, task.security, task.date, format) }));
+    await writeTable(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })));
+    written.push(...files.map((f) => f.rel));
+  };
+  await write('orders', orderColumns(ctx), measures);
+  const fills: FillRow[] = [];
+  for (const order of measures) for (const fill of order.fills) fills.push({ order, fill });
+  await write('fills', fillColumns(ctx), fills);
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
   const sim = simulateSweeps(orders, book);
-  await writeTable(task.outDir, 'candidates', CANDIDATE_COLUMNS, sim.candidates);
-  await writeTable(task.outDir, 'matches', MATCH_COLUMNS, sim.matches);
+  await write('candidates', candidateColumns(ctx), sim.candidates);
+  const who = (id: bigint): MatchRow['sweep'] => {
+    const a = kept.get(id)!.states.arrival;
+    return { side: a.side, participantId: a.participantId };
+  };
+  await write('matches', matchColumns(ctx), sim.matches.map((m): MatchRow => ({ match: m, sweep: who(m.sweepId), liquidity: who(m.liquidityId) })));
   const simulateMs = lap();
 
   onProgress({ phase: 'aggregate', events: n });
@@ -129,7 +151,6 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     const c = sim.candidates[i];
     outcomes.set(c.sweepId, { residualQty: c.residualQty, simFilledQty: c.simFilledQty, priceImprovementBps: c.priceImprovementBps });
   }
-  const rollup = new RollupBuilder();
   let sweeps = 0, mismatch = 0, filledQty = 0;
   const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
   const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };
@@ -142,7 +163,11 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     if (o.isSweep) sweeps++;
     if (o.filledQtyMismatch) mismatch++;
   }
-  await writeJsonAtomic(path.join(task.outDir, 'partial.json'), rollupToJson(rollup.build()));
+  const records = recordsDir(task);
+  await mkdir(records, { recursive: true });
+  await removeStaleTemps(records);
+  await writeJsonAtomic(path.join(records, 'partial.json'), rollupToJson(rollup.build()));
+  written.push(path.join(path.relative(task.out, records), 'partial.json'));
   const joined = partitionTrades.length;
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
@@ -156,8 +181,9 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
     durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
-    files: await describeOutputs(task.outDir, JOB_OUTPUTS),
+    fills: fills.length,
+    files: await describeOutputs(task.out, written),
   };
-  await writeJsonAtomic(path.join(task.outDir, 'manifest.json'), manifest);
+  await writeJsonAtomic(path.join(records, 'manifest.json'), manifest);
   return manifest;
 }

@@ -5,12 +5,13 @@ import type { Counts } from './types';
 
 /** One committed output file of a job: what a skip or a merge checks before trusting it. */
 export interface OutputFile {
+  /** Relative to the run's output folder (`orders/security=X/date=D/part-0.parquet`, `jobs/.../partial.json`). */
   name: string;
   bytes: number;
   sha1: string;
 }
 
-/** manifest.json of a job's output folder: its commit record, and the key to skipping it next time. */
+/** jobs/security=<s>/date=<d>/manifest.json: a job's commit record, and the key to skipping it next time. */
 export interface JobManifest {
   security: string;
   date: string;
@@ -31,15 +32,17 @@ export interface JobManifest {
   filledQty: number;
   dataQuality: { filledQtyMismatch: number };
   simulation: { candidates: number; matches: number; noQuote: number; limitBlocked: number };
+  /** Rows of the fills table (trade rows joined to the job's Centre Point orders). */
+  fills: number;
   /** Time spent in each phase of the job. */
   durationsMs: { ingest: number; classify: number; simulate: number; aggregate: number };
   files: OutputFile[];
 }
 
 /** The job's manifest, or null when it has none (never committed, killed before the commit, or unreadable). */
-export async function readManifest(outDir: string): Promise<JobManifest | null> {
+export async function readManifest(recordsDir: string): Promise<JobManifest | null> {
   try {
-    const m = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8')) as JobManifest;
+    const m = JSON.parse(await readFile(path.join(recordsDir, 'manifest.json'), 'utf8')) as JobManifest;
     return Array.isArray(m.files) && m.files.every((f) => typeof f === 'object' && f !== null) ? m : null;
   } catch {
     return null;
@@ -50,7 +53,7 @@ export function sha1Of(data: Buffer | string): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-/** Size and hash of each named output file, read back from disk after it was written. */
+/** Size and hash of each output file (named relative to `outDir`), read back from disk after it was written. */
 export async function describeOutputs(outDir: string, names: readonly string[]): Promise<OutputFile[]> {
   return Promise.all(names.map(async (name) => {
     const data = await readFile(path.join(outDir, name));

@@ -1,12 +1,13 @@
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectHost } from '../config/host-profile';
-import { emptyAccumulator, emptyRollup, levelRows, LEVELS, mergeRollupInto, rollupFromJson, rollupRow, type RollupRow } from '../domain/rollups';
-import { tableParquet, type ColumnSpec } from '../io/tables';
+import { horizon } from '../domain/execution-quality';
+import { emptyRollup, levelRows, LEVELS, mergeRollupInto, rollupColumns, rollupFromJson, type RollupColumn, type RollupRow } from '../domain/rollups';
+import { tableCsv, tableParquet, type ColumnSpec } from '../io/tables';
 import { buildReport } from '../report/report';
 import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
-import { cell, csvLine } from '../io/csv-writer';
-import { jobOutputDir } from '../io/paths';
+import { csvLine } from '../io/csv-writer';
+import { jobRecordsDir, partitionPath, PARTITIONED_FOLDERS } from '../io/paths';
 import type { RunResult } from '../workflows/types';
 import type { SplitManifest } from '../io/shard-split';
 import type { RunPaths } from '../io/paths';
@@ -17,25 +18,22 @@ import { outputsProblem, readManifest, sha1Of, type JobManifest } from './manife
 import type { Plan } from './plan-store';
 import { addCounts as add, zeroCounts as zero, type Counts, type RunRef } from './types';
 
-const ROLLUP_COLUMNS = Object.keys(rollupRow('', emptyAccumulator())).filter((k) => k !== 'key');
+/** The rollup columns of a run (its horizons name some of them). */
+export function runRollupColumns(config: Plan['config']): RollupColumn[] {
+  return rollupColumns({ markouts: config.thresholds.markoutHorizons.map(horizon), fills: config.thresholds.fillHorizons.map(horizon) });
+}
 
-/** Parquet schema of a rollup level: counts and exact quantity sums as INT64, means as DOUBLE. */
-const ROLLUP_PARQUET_COLUMNS: ColumnSpec<RollupRow>[] = [
-  { name: 'key', type: 'STRING', get: (r) => r.key },
-  ...ROLLUP_COLUMNS.map((c): ColumnSpec<RollupRow> => {
-    const v = (r: RollupRow): unknown => (r as unknown as Record<string, unknown>)[c];
-    const isInt = ['orders', 'sweeps', 'participants', 'securities', 'total_qty', 'filled_qty', 'filled', 'partial', 'unfilled',
-      'min_price', 'max_price', 'sim_candidates', 'residual_qty', 'sim_filled_qty'].includes(c);
-    return { name: c, type: isInt ? 'INT64' : 'DOUBLE', get: v };
-  }),
-];
-
-const PARTICIPANT_COLUMNS = (names: Record<string, { name: string; type: string }>): ColumnSpec<RollupRow>[] => [
-  ROLLUP_PARQUET_COLUMNS[0],
-  { name: 'participant_name', type: 'STRING', get: (r) => names[r.key]?.name ?? '' },
-  { name: 'participant_type', type: 'STRING', get: (r) => names[r.key]?.type ?? '' },
-  ...ROLLUP_PARQUET_COLUMNS.slice(1),
-];
+/** A rollup level as a table: key (and, for participants, their names), then every rollup column. */
+function levelTable(columns: readonly RollupColumn[], names: Plan['participants'] | null): ColumnSpec<RollupRow>[] {
+  return [
+    { name: 'key', type: 'STRING', get: (r) => r.key },
+    ...(names ? [
+      { name: 'participant_name', type: 'STRING', get: (r: RollupRow) => names[r.key]?.name ?? '' },
+      { name: 'participant_type', type: 'STRING', get: (r: RollupRow) => names[r.key]?.type ?? '' },
+    ] satisfies ColumnSpec<RollupRow>[] : []),
+    ...columns.map((c, i): ColumnSpec<RollupRow> => ({ name: c.name, type: c.type, get: (r) => r.values[i] })),
+  ];
+}
 
 export interface MergeInput {
   run: RunRef;
@@ -62,13 +60,13 @@ export interface MergeResult {
  * The committed manifest and partial rollup of a job, or why they cannot be merged: no manifest, one made
  * from other inputs (a stale output of an earlier run), or outputs missing, resized or changed since.
  */
-export async function committedPartial(dir: string, fingerprint: string): Promise<{ manifest: JobManifest; partialText: string; bytes: number } | string> {
+export async function committedPartial(out: string, dir: string, fingerprint: string): Promise<{ manifest: JobManifest; partialText: string; bytes: number } | string> {
   const manifest = await readManifest(dir);
   if (!manifest) return 'no committed output';
   if (manifest.fingerprint !== fingerprint) return 'its committed output was made from other inputs or settings (stale)';
-  const problem = await outputsProblem(dir, manifest, false);
+  const problem = await outputsProblem(out, manifest, false);
   if (problem) return problem;
-  const partial = manifest.files.find((f) => f.name === 'partial.json');
+  const partial = manifest.files.find((f) => path.basename(f.name) === 'partial.json');
   const partialText = await readFile(path.join(dir, 'partial.json'), 'utf8').catch(() => null);
   if (!partial || partialText === null || sha1Of(partialText) !== partial.sha1) return `${path.join(dir, 'partial.json')} changed after it was committed`;
   const manifestBytes = (await stat(path.join(dir, 'manifest.json'))).size;
@@ -101,14 +99,15 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
   let done = 0, reused = 0, jobs = 0, orders = 0, bytesRead = 0, mismatch = 0;
   const failed: { security: string; date: string; error: string }[] = [];
   const jobRows: string[][] = [];
-  const jobDirs = new Set<string>();
+  const partitions = new Set<string>();
   for (const { security } of jobsIndex.securities) {
     const idx = await readSecurityIndex(paths.work, security, plan.id);
     for (const date of Object.keys(idx.dates)) {
       jobs++;
-      jobDirs.add(jobOutputDir(paths, security, date));
+      partitions.add(partitionPath(security, date));
       const error = failedNow.get(jobKey(security, date)) ?? wholeSecurity.get(security);
-      const found = error === undefined ? await committedPartial(jobOutputDir(paths, security, date), jobFingerprint(idx.dates[date], plan.config)) : null;
+      const fingerprint = jobFingerprint(idx.dates[date], plan.config, plan.securities?.[security]);
+      const found = error === undefined ? await committedPartial(paths.out, jobRecordsDir(paths, security, date), fingerprint) : null;
       if (error !== undefined || typeof found === 'string') {
         failed.push({ security, date, error: error ?? (found as string) });
         continue;
@@ -129,21 +128,15 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
       }
     }
   }
-  const names = plan.participants;
+  const columns = runRollupColumns(plan.config);
   const files: string[] = [];
   for (const level of LEVELS) {
-    const rows = levelRows(rollup, level);
     // Every level is written, even without rows, so a run's file set never depends on its data.
-    const header = level === 'participant' ? ['key', 'participant_name', 'participant_type'] : ['key'];
-    let text = csvLine([...header, ...ROLLUP_COLUMNS]);
-    for (const r of rows) {
-      const extra = level === 'participant' ? [names[r.key]?.name ?? '', names[r.key]?.type ?? ''] : [];
-      text += csvLine([r.key, ...extra, ...ROLLUP_COLUMNS.map((c) => cell((r as unknown as Record<string, unknown>)[c]))]);
-    }
-    const file = path.join(paths.rollups, `${level}.csv`);
-    await writeFileAtomic(file, text);
-    const pq = path.join(paths.rollups, `${level}.parquet`);
-    await writeFileAtomic(pq, tableParquet(level, level === 'participant' ? PARTICIPANT_COLUMNS(names) : ROLLUP_PARQUET_COLUMNS, rows));
+    const rows = levelRows(rollup, level, columns);
+    const table = levelTable(columns, level === 'participant' ? plan.participants : null);
+    const file = path.join(paths.rollups, `${level}.csv`), pq = path.join(paths.rollups, `${level}.parquet`);
+    await writeFileAtomic(file, tableCsv(table, rows));
+    await writeFileAtomic(pq, tableParquet(level, table, rows));
     files.push(path.relative(paths.out, file), path.relative(paths.out, pq));
   }
   // Counts of the whole run, from the split manifests: every row read is kept, filtered or rejected.
@@ -166,7 +159,7 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
   for (const j of jobsIndex.emptyJobs ?? []) jobRows.push([j.security, j.date, 'empty', '0', '']);
   jobRows.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   await writeFileAtomic(path.join(paths.out, 'jobs.csv'), [csvLine(['security', 'date', 'status', 'orders', 'error']), ...jobRows.map(csvLine)].join(''));
-  const staleJobFolders = await removeJobFoldersOutside(paths.bySecurity, jobDirs);
+  const staleJobFolders = await removePartitionsOutside(paths.out, partitions);
   const summary = {
     run: { name: plan.config.name, startedAt: input.startedAt, finishedAt: new Date().toISOString(), out: paths.out, work: paths.work },
     durationsMs: { ...(input.stageMs ?? {}), merge: Date.now() - mergeStarted,
@@ -193,22 +186,24 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
 }
 
 /**
- * Removes the job folders under by_security/ that are no job of this run (left by an earlier run whose
- * inputs held that security and date), so the outputs never show figures of inputs that are gone.
- * Returns them, relative to by_security/.
+ * Removes the partitions (`<table>/security=<s>/date=<d>/`, and their job records) that are no job of this
+ * run (left by an earlier run whose inputs held that security and date), so the outputs never show figures
+ * of inputs that are gone. Returns them as `security=<s>/date=<d>`, each once.
  */
-async function removeJobFoldersOutside(bySecurity: string, jobDirs: ReadonlySet<string>): Promise<string[]> {
-  const removed: string[] = [];
-  for (const sec of await readdir(bySecurity).catch(() => [] as string[])) {
-    const secDir = path.join(bySecurity, sec);
-    const dates = await readdir(secDir).catch(() => [] as string[]);
-    for (const date of dates) {
-      const dir = path.join(secDir, date);
-      if (jobDirs.has(dir)) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed.push(path.join(sec, date));
+async function removePartitionsOutside(out: string, partitions: ReadonlySet<string>): Promise<string[]> {
+  const removed = new Set<string>();
+  for (const folder of PARTITIONED_FOLDERS) {
+    const root = path.join(out, folder);
+    for (const sec of await readdir(root).catch(() => [] as string[])) {
+      const secDir = path.join(root, sec);
+      for (const date of await readdir(secDir).catch(() => [] as string[])) {
+        const partition = path.join(sec, date);
+        if (partitions.has(partition)) continue;
+        await rm(path.join(secDir, date), { recursive: true, force: true });
+        removed.add(partition);
+      }
+      if ((await readdir(secDir).catch(() => [''])).length === 0) await rm(secDir, { recursive: true, force: true });
     }
-    if ((await readdir(secDir).catch(() => [''])).length === 0) await rm(secDir, { recursive: true, force: true });
   }
-  return removed.sort();
+  return [...removed].sort();
 }

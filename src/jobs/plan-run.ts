@@ -9,7 +9,7 @@ import { findCutPoints } from '../io/cut-points';
 import { contentSha1, expandInputs, fingerprint } from '../io/inventory';
 import { classifyIoError } from '../io/io-errors';
 import { runPaths } from '../io/paths';
-import { readParticipants } from '../io/reference';
+import { readParticipants, readSecurities } from '../io/reference';
 import { sharedThreadPool } from '../threads/pool';
 import type { PlanResult } from '../workflows/types';
 import { newPlanId, type Plan, type PlanFile } from './plan-store';
@@ -92,9 +92,14 @@ export async function planRunStep(rawConfig: unknown, signal: AbortSignal, onPro
       problems.push((e as Error).message);
     }
   }
+  let securities: Plan['securities'] = {};
   if (config.inputs.reference) {
-    // Read by the execution-quality step; until then it must at least exist, so a typo is not silent.
-    await expandInputs(config.inputs.reference, baseDir, 'inputs.reference').catch((e: Error) => problems.push(e.message));
+    try {
+      securities = await readSecurities(await expandInputs(config.inputs.reference, baseDir, 'inputs.reference'));
+    } catch (e) {
+      if (classifyIoError(e) === 'transient') throw e;
+      problems.push((e as Error).message);
+    }
   }
   for (const d of duplicates) warnings.push(`${d.path}: ${d.reason} (${d.sameAs}); read once`);
   if (problems.length > 0) {
@@ -117,7 +122,7 @@ export async function planRunStep(rawConfig: unknown, signal: AbortSignal, onPro
   const splits = packSplits(planned, config.processing.splitBytes);
   const createdAt = new Date().toISOString();
   const plan: Plan = {
-    version: 1, id: newPlanId(createdAt), config, baseDir, createdAt, files, splits, participants, warnings, duplicates,
+    version: 1, id: newPlanId(createdAt), config, baseDir, createdAt, files, splits, participants, securities, warnings, duplicates,
   };
   await mkdir(paths.work, { recursive: true });
   await writeJsonAtomic(paths.plan, plan);

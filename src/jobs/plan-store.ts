@@ -5,6 +5,7 @@ import type { RunConfig } from '../config/schema';
 import type { Split } from '../domain/splits';
 import type { Fingerprint } from '../io/inventory';
 import { runPaths, type RunPaths } from '../io/paths';
+import type { SecurityReference } from '../io/reference';
 import type { RunRef } from './types';
 
 /** One input file of a plan. */
@@ -29,6 +30,8 @@ export interface Plan {
   files: PlanFile[];
   splits: Split[];
   participants: Record<string, { name: string; type: string }>;
+  /** The security reference (`inputs.reference`): names and price decimals by security id. */
+  securities: Record<string, SecurityReference>;
   warnings: string[];
   /** Inputs left out because another input is the same file or has the same content. */
   duplicates: { path: string; sameAs: string; reason: string }[];

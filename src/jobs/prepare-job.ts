@@ -1,5 +1,5 @@
-import type { RunPaths } from '../io/paths';
-import { jobOutputDir } from '../io/paths';
+import { horizon } from '../domain/execution-quality';
+import { jobRecordsDir, type RunPaths } from '../io/paths';
 import type { JobRef, JobResult } from '../workflows/types';
 import type { PartitionTask } from './analyse-partition';
 import { StepError } from './errors';
@@ -18,10 +18,10 @@ export async function prepareJob(plan: Plan, paths: RunPaths, job: JobRef): Prom
   const inputs = (await readSecurityIndex(paths.work, job.security, plan.id)).dates[job.date];
   if (!inputs) throw new StepError(`job ${job.security}/${job.date} is not in the job index`, 'JobMissing');
   const c = plan.config;
-  const fingerprint = jobFingerprint(inputs, c);
-  const outDir = jobOutputDir(paths, job.security, job.date);
-  const committed = await readManifest(outDir);
-  if (committed && committed.fingerprint === fingerprint && (await outputsProblem(outDir, committed)) === null) {
+  const reference = plan.securities?.[job.security];
+  const fingerprint = jobFingerprint(inputs, c, reference);
+  const committed = await readManifest(jobRecordsDir(paths, job.security, job.date));
+  if (committed && committed.fingerprint === fingerprint && (await outputsProblem(paths.out, committed)) === null) {
     const m = committed;
     // Committed by this very run (an attempt whose worker died after the commit): done here, not skipped.
     const status = m.planId === plan.id ? 'done' : 'skipped';
@@ -32,11 +32,13 @@ export async function prepareJob(plan: Plan, paths: RunPaths, job: JobRef): Prom
   return {
     kind: 'run',
     task: {
-      security: job.security, date: job.date, work: paths.work, outDir, fingerprint, planId: plan.id, inputs,
+      security: job.security, date: job.date, work: paths.work, out: paths.out, formats: c.output.formats, fingerprint, planId: plan.id, inputs,
+      reference: { name: reference?.name ?? null, priceDecimals: reference?.priceDecimals ?? null },
       settings: {
         masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask },
         scenario: { fullFillRatio: c.thresholds.fullFillRatio, immediateSeconds: c.thresholds.immediateSeconds },
         sizeEdges: c.thresholds.sizeEdges,
+        markoutHorizons: c.thresholds.markoutHorizons.map(horizon), fillHorizons: c.thresholds.fillHorizons.map(horizon),
       },
       orderFilters: { participants: c.filters.participants, tradingHours: c.filters.tradingHours },
     },

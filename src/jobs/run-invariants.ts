@@ -2,7 +2,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CsvTokenizer } from '../io/csv-tokenizer';
-import { jobOutputDir, runPaths, securityIndexPath } from '../io/paths';
+import { parquetMetadata } from 'hyparquet';
+import { jobRecordsDir, jobTableFile, runPaths, securityIndexPath } from '../io/paths';
 import type { SplitManifest } from '../io/shard-split';
 import { zeroCounts, type Counts, type JobInputs } from './types';
 import type { JobManifest } from './manifest';
@@ -53,7 +54,7 @@ export async function checkRunInvariants(summaryFile: string, opts: { ignore?: s
     for (const [date, inputs] of Object.entries(idx.dates)) {
       jobsSeen++;
       for (const kind of ['orders', 'trades', 'nbbo'] as const) inJobs[kind] += inputs[kind].kept;
-      const dir = jobOutputDir(paths, security, date);
+      const dir = jobRecordsDir(paths, security, date);
       // (d)
       const other = folders.get(dir);
       if (other !== undefined) fail(`jobs ${other} and ${JSON.stringify([security, date])} share the folder ${dir}`);
@@ -64,8 +65,13 @@ export async function checkRunInvariants(summaryFile: string, opts: { ignore?: s
       if (m.security !== security || m.date !== date) fail(`${dir}: its manifest names ${m.security}/${m.date}`);
       for (const [what, n] of [['events', m.events], ['trades', m.trades], ['quotes', m.quotes]] as const) balanced(`job ${security}/${date} ${what}`, n);
       if (m.events.read !== inputs.orders.read) fail(`job ${security}/${date}: ${m.events.read} events read, its inputs hold ${inputs.orders.read}`);
-      const rows = countRecords(gunzipSync(await readFile(path.join(dir, 'orders.csv.gz'))));
-      if (rows - 1 !== m.orders) fail(`job ${security}/${date}: orders.csv.gz has ${rows - 1} rows, its manifest ${m.orders} orders`);
+      for (const format of c.output.formats) {
+        const file = path.join(paths.out, jobTableFile('orders', security, date, format));
+        const data = await readFile(file);
+        const rows = format === 'csv' ? countRecords(gunzipSync(data)) - 1
+          : Number(parquetMetadata(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer).num_rows);
+        if (rows !== m.orders) fail(`job ${security}/${date}: ${path.relative(paths.out, file)} has ${rows} rows, its manifest ${m.orders} orders`);
+      }
     }
   }
   for (const kind of ['orders', 'trades', 'nbbo'] as const) {
@@ -157,7 +163,7 @@ interface RunSummary {
 
 interface PlanFileView {
   baseDir: string;
-  config: { name: string; output: { dir: string; workDir: string } };
+  config: { name: string; output: { dir: string; workDir: string; formats: ('parquet' | 'csv')[] } };
   splits: { id: string }[];
 }
 

@@ -55,7 +55,7 @@ export function renderReport(d: ReportData): string {
     barChart('chart-hour', 'Time of day (Sydney): orders by arrival hour', hours, [{ name: 'orders', color: '#1565c0', values: hours.map((h) => num(hourRows.get(h)?.orders)) }]),
     barChart('chart-size', 'Orders by size bucket (final quantity)', sizes.map((r) => r.key), [{ name: 'orders', color: '#6a1b9a', values: sizes.map((r) => num(r.orders)) }]),
     barChart('chart-cost', 'Mean arrival cost by security (bps, quantity-weighted)', bySec.map((r) => r.key), [{ name: 'bps', color: '#c62828', values: bySec.map((r) => num(r.mean_arrival_cost_bps)) }]),
-    barChart('chart-improvement', 'Simulated price improvement by security (bps)', bySec.map((r) => r.key), [{ name: 'bps', color: '#00838f', values: bySec.map((r) => num(r.mean_price_improvement_bps)) }]),
+    barChart('chart-improvement', 'Simulated price improvement by security (bps)', bySec.map((r) => r.key), [{ name: 'bps', color: '#00838f', values: bySec.map((r) => num(r.mean_sim_price_improvement_bps)) }]),
   ];
   const securities = [...new Set(d.jobs.map((j) => j.security))].sort();
   const dates = [...new Set(d.jobs.map((j) => j.date))].sort();
@@ -72,7 +72,7 @@ export function renderReport(d: ReportData): string {
     ['filled quantity', n0(num(g.filled_qty))], ['VWAP', g.vwap ? num(g.vwap).toFixed(2) : '-'],
     ['mean arrival cost', g.mean_arrival_cost_bps ? `${num(g.mean_arrival_cost_bps).toFixed(2)} bps` : '-'],
     ['simulation', `${n0(num(g.sim_candidates))} candidates, ${n0(num(g.sim_filled_qty))} of ${n0(num(g.residual_qty))} residual filled`],
-    ['mean price improvement', g.mean_price_improvement_bps ? `${num(g.mean_price_improvement_bps).toFixed(2)} bps` : '-'],
+    ['mean price improvement', g.mean_sim_price_improvement_bps ? `${num(g.mean_sim_price_improvement_bps).toFixed(2)} bps` : '-'],
     ['rows', `${n0(s.reconciliation.total.read)} read = ${n0(s.reconciliation.total.kept)} kept + ${n0(s.reconciliation.total.filtered)} filtered + ${n0(s.reconciliation.total.rejected)} rejected`],
   ];
   const payload = JSON.stringify({ securities, dates, cells: cells.join(''), errors, levels: d.levels }).replace(/</g, '\\u003c');

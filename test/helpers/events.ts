@@ -12,5 +12,5 @@ export function ev(p: Partial<OrderEvent> & { t: bigint | number }): OrderEvent 
 
 export function trade(p: Partial<TradeSide> & { t: bigint | number; qty: number; price: number }): TradeSide {
   const { t, qty, price, ...rest } = p;
-  return { orderId: 7904794000124134556n, tradeTime: BigInt(t), security: '110621', price, quantity: qty, side: 1, matchGroupId: null, ...rest };
+  return { orderId: 7904794000124134556n, tradeTime: BigInt(t), security: '110621', price, quantity: qty, side: 1, matchGroupId: null, participantId: 'P1', dealSource: '', ...rest };
 }

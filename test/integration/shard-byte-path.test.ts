@@ -109,10 +109,10 @@ it('trades read from shard bytes equal the plain parse, with and without the wan
   const edge = path.join(dir, 'edge', 'trades.csv');
   mkdirSync(path.dirname(edge), { recursive: true });
   writeFileSync(edge, [TRADE_SHARD_COLUMNS.join(','),
-    '18446744073709551615,1728144000000000000,BHP,100,5,1,',
-    '7,0001,"A,B",2,1,2,42',
-    '007,5,BHP,1,1,1,9223372036854775807',
-    '8,2,LONGSECURITYCODE,99999999999999,1,2,1',
+    '18446744073709551615,1728144000000000000,BHP,100,5,1,,,',
+    '7,0001,"A,B",2,1,2,42,"P,1",CENTRE POINT',
+    '007,5,BHP,1,1,1,9223372036854775807,P2,1',
+    '8,2,LONGSECURITYCODE,99999999999999,1,2,1,,',
   ].join('\n') + '\n');
   for (const files of [shards, [edge]]) {
     const plain: TradeSide[] = [], bytes: TradeSide[] = [];

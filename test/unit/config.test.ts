@@ -22,7 +22,11 @@ describe('config', () => {
     const c = parseConfig({ name: 'r1', inputs: { orders: 'data/o.csv' } }, 'test', {});
     expect(c.inputs.orders).toEqual(['data/o.csv']);
     expect(c.filters).toEqual({ centrePointMask: 6464, sweepMask: 2048, participants: null, tradingHours: null });
-    expect(c.thresholds).toEqual({ fullFillRatio: 0.99, immediateSeconds: 1, sizeEdges: [1000, 5000, 10000, 50000], maxRejectShare: 0.01 });
+    expect(c.thresholds).toEqual({
+      fullFillRatio: 0.99, immediateSeconds: 1, sizeEdges: [1000, 5000, 10000, 50000], maxRejectShare: 0.01,
+      markoutHorizons: [1, 5, 30, 60, 300], fillHorizons: [0.1, 1, 10, 60, 600],
+    });
+    expect(c.output.formats).toEqual(['parquet']);
     expect(c.jobs).toEqual({ securities: 'auto', dates: 'auto' });
     expect(c.processing.preset).toBe('auto');
     expect(c.retry.maximumAttempts).toBe(3);

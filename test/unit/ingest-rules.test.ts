@@ -27,7 +27,8 @@ describe('order rows', () => {
     [{ 6: '' }, "quantity is not a non-negative integer: ''"],
     [{ 0: 'x1' }, "order_id is not an unsigned 64-bit integer: 'x1'"],
     [{ 0: '18446744073709551616' }, "order_id is not an unsigned 64-bit integer: '18446744073709551616'"],
-    [{ 1: '17254945360010323981234' }, "timestamp is not an unsigned 64-bit integer: '17254945360010323981234'"],
+    [{ 1: '17254945360010323981234' }, "timestamp is not nanoseconds since the epoch (an unsigned integer up to 9223372036854775807, 2262-04-11): '17254945360010323981234'"],
+    [{ 1: '9223372036854775808' }, "timestamp is not nanoseconds since the epoch (an unsigned integer up to 9223372036854775807, 2262-04-11): '9223372036854775808'"],
     [{ 2: '1e5' }, "sequence is not an unsigned 64-bit integer: '1e5'"],
     [{ 11: 'n/a' }, "national_bid is not an integer: 'n/a'"],
     [{ 3: ' ' }, 'security_code is empty'],
@@ -56,7 +57,20 @@ describe('trade and quote rows', () => {
   const tcols = bindColumns('trades', ['orderid', 'tradetime', 'securitycode', 'tradeprice', 'quantity', 'side', 'matchgroupid'], {}, 't.csv');
   it('keeps a trade with its match group id exact', () => {
     const r = tradeRow(['7904794000124134556', '1725494536001032398', '110621', '3335', '100', '2', '7200000000000105722'], tcols, 7);
-    expect(r.kind === 'keep' && r.line).toBe('7904794000124134556,1725494536001032398,110621,3335,100,2,7200000000000105722\n');
+    expect(r.kind === 'keep' && r.line).toBe('7904794000124134556,1725494536001032398,110621,3335,100,2,7200000000000105722,,\n');
+  });
+  it('keeps a trade row\'s participant and deal source (the Centre Point share and the fills table need them)', () => {
+    const c = bindColumns('trades', ['orderid', 'tradetime', 'securitycode', 'tradeprice', 'quantity', 'side', 'participantid', 'dealsource'], {}, 't.csv');
+    const r = tradeRow(['7', '1725494536001032398', '110621', '3335', '100', '2', ' 61 ', 'Centre, Point'], c, 8);
+    expect(r.kind === 'keep' && r.line).toBe('7,1725494536001032398,110621,3335,100,2,,61,"Centre, Point"\n');
+    expect(tradeRow(['7', '1725494536001032398', '110621', '3335', '100', '2', '6\u00011', ''], c, 8)).toMatchObject({ kind: 'keep' });
+    expect(tradeRow(['7', '9223372036854775807', '110621', '3335', '100', '2', '', ''], c, 8)).toMatchObject({ kind: 'keep' });
+  });
+  it('dates by the Sydney zone history: 15 October 2007 13:30 UTC is 15 October (the post-2008 rule says the 16th)', () => {
+    const t = String(BigInt(Date.parse('2007-10-15T13:30:00Z')) * 1_000_000n);
+    expect(tradeRow(['7', t, '110621', '3335', '100', '2', ''], tcols, 7)).toMatchObject({ kind: 'keep', date: '2007-10-15' });
+    const after = String(BigInt(Date.parse('2024-10-15T13:30:00Z')) * 1_000_000n); // AEDT in 2024: 00:30 on the 16th
+    expect(tradeRow(['7', after, '110621', '3335', '100', '2', ''], tcols, 7)).toMatchObject({ kind: 'keep', date: '2024-10-16' });
   });
   it('keeps INT64_MIN quotes as text (they mean no quote later)', () => {
     const qcols = bindColumns('nbbo', ['timestamp', 'orderbookid', 'bidprice', 'offerprice'], {}, 'q.csv');

@@ -2,11 +2,11 @@ import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, fille
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
-import { DEFAULT_MASKS } from '../../src/domain/order-type';
 import { ev, trade } from '../helpers/events';
+import { SETTINGS } from '../helpers/random-orders';
 
 const T = 1725494536001032398n;
-const settings = { masks: DEFAULT_MASKS, scenario: { fullFillRatio: 0.99, immediateSeconds: 1 }, sizeEdges: [1000, 5000, 10000, 50000] };
+const settings = SETTINGS;
 
 describe('quotes', () => {
   it.each([

@@ -65,7 +65,7 @@ function randomTable(seed: number): { columns: ParquetColumnData[]; rows: number
 function oracleFile(columns: ParquetColumnData[]): Buffer {
   return Buffer.from(parquetWriteBuffer({
     columnData: columns.map((c) => ({
-      name: c.name, type: c.type as Exclude<ParquetColumnType, 'UINT64'>,
+      name: c.name, type: c.type as 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN',
       data: c.values.map((v) => (v === null || v === undefined ? null : c.type === 'INT64' ? BigInt(v as number) : v)) as never,
     })),
   }));

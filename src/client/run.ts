@@ -213,7 +213,7 @@ export function summaryLines(o: RunOutcome, extra: string[] = []): string[] {
     ...result.failures.slice(0, 5).map((f) => `  failed:     ${f.job}: ${f.error}`),
     ...(result.failures.length > 5 ? [`  failed:     ... ${result.failures.length - 5} more in summary.json`] : []),
     ...extra,
-    `  output:     ${result.out} (summary.json, report.html, rollups/, orders/ fills/ candidates/ matches/ by security=/date=)`,
+    `  output:     ${result.out} (summary.json, report.html, rollups/, orders/ fills/ candidates/ matches/; see docs/OUTPUTS.md)`,
     `  workflow:   ${o.workflowId}${o.uiUrl ? `, web ui ${o.uiUrl}` : ''}`,
     ...(o.logFile ? [`  log:        ${o.logFile}`] : []),
   ];

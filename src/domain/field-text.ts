@@ -27,10 +27,13 @@ export function isUint64(s: string): boolean {
   return isUnsignedInt(s) && (s.length < 20 || BigInt(s) <= 18446744073709551615n);
 }
 
-/** Largest nanosecond time the outputs hold (Parquet TIMESTAMP is a signed INT64): 2262-04-11T23:47:16.854775807Z. */
-export const MAX_NANOS_TIME = 9223372036854775807n;
+/**
+ * Largest nanosecond time accepted, 2262-04-10T23:59:59.999999999Z: Parquet TIMESTAMP is a signed INT64, a
+ * Sydney wall-clock time adds up to 11 hours, and readers take 2^63-1 itself as "infinity" (DuckDB).
+ */
+export const MAX_NANOS_TIME = 9223286399999999999n;
 
-/** A nanosecond timestamp: an unsigned integer of at most 2^63-1. */
+/** A nanosecond timestamp: an unsigned integer of at most MAX_NANOS_TIME. */
 export function isNanosTime(s: string): boolean {
   return isUnsignedInt(s) && (s.length < 19 || BigInt(s) <= MAX_NANOS_TIME);
 }

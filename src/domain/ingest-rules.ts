@@ -45,7 +45,7 @@ export function sydneyDateOfNanosText(ns: string): string {
 }
 
 function timeProblem(field: string, ts: string): string {
-  return `${field} is not nanoseconds since the epoch (an unsigned integer up to 9223372036854775807, 2262-04-11): '${ts}'`;
+  return `${field} is not nanoseconds since the epoch (an unsigned integer up to 9223286399999999999, 2262-04-10T23:59:59.999999999Z): '${ts}'`;
 }
 
 function fieldCountProblem(fields: string[], expected: number): string | null {

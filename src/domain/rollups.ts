@@ -221,14 +221,17 @@ export function rollupColumns(shape: RollupShape): RollupColumn[] {
     ...FILL_MEANS.map((m) => meanOf(m)),
     ...HORIZON_MEANS.flatMap((f) => shape.markouts.map((h) => meanOf(horizonMean(f, h.label)))),
     ...SHORTFALL_MEANS.map((m) => meanOf(m)),
-    ...(['all', 'sweep'] as const).flatMap((g) => shape.fills.flatMap((h): RollupColumn[] => {
-      const filled = fillCount(g, 'filled', h.label), observed = fillCount(g, 'observed', h.label);
+    ...(['all', 'sweep'] as const).flatMap((g): RollupColumn[] => {
       const prefix = g === 'all' ? 'fill' : 'sweep_fill';
       return [
-        count(`${prefix}_filled_${h.label}`, filled), count(`${prefix}_observed_${h.label}`, observed),
-        { name: `${prefix}_prob_${h.label}`, type: 'DOUBLE', value: (a) => ratio(sum(a, filled), sum(a, observed)) },
+        ...shape.fills.map((h) => count(`${prefix}_filled_${h.label}`, fillCount(g, 'filled', h.label))),
+        ...shape.fills.map((h) => count(`${prefix}_observed_${h.label}`, fillCount(g, 'observed', h.label))),
+        ...shape.fills.map((h): RollupColumn => ({
+          name: `${prefix}_prob_${h.label}`, type: 'DOUBLE',
+          value: (a) => ratio(sum(a, fillCount(g, 'filled', h.label)), sum(a, fillCount(g, 'observed', h.label))),
+        })),
       ];
-    })),
+    }),
     share('cp_trade_qty', 'INT64', (a) => sum(a, 'cp_trade_qty')), share('all_trade_qty', 'INT64', (a) => sum(a, 'all_trade_qty')),
     share('centre_point_share', 'DOUBLE', (a) => ratio(sum(a, 'cp_trade_qty'), sum(a, 'all_trade_qty'))),
   ];

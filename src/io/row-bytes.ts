@@ -94,7 +94,7 @@ abstract class RowBytes {
   /** Field f is "1" or "2". */
   /**
    * Field f is a nanosecond time the string rule accepts for sure: 1 to 19 digits, a 19-digit one not
-   * starting with 9 (below 2^63). Others defer (the string rule judges 9xxx... exactly).
+   * starting with 9 (below 9e18, under MAX_NANOS_TIME). Others defer (the string rule judges 9xxx... exactly).
    */
   protected time(buf: Buffer, f: number): boolean {
     const s = this.bounds[f], e = this.bounds[f + 1] - 1;

@@ -7,7 +7,7 @@ import { cli, type WorkerProcess } from './topology';
 
 /** Committed job manifests of a run so far: a progress measure that fault points can wait for. */
 export function committedJobs(run: string): number {
-  const root = path.join(DATA, 'out', run, 'by_security');
+  const root = path.join(DATA, 'out', run, 'jobs');
   if (!existsSync(root)) return 0;
   return readdirSync(root).flatMap((sec) => readdirSync(path.join(root, sec)).filter((d) => existsSync(path.join(root, sec, d, 'manifest.json')))).length;
 }

@@ -4,6 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { RunResult } from '../../src/workflows/types';
 import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { BOTH_FORMATS, readJobCsv } from '../helpers/outputs';
 
 /** The bad-input corpus of the ingest engine: each case gives its documented outcome (README "Bad input"). */
 const dir = path.join(TEST_OUTPUT, 'corpus');
@@ -46,7 +47,7 @@ afterAll(async () => {
 it('rejects bad rows with their reasons, reads BOM, CRLF and quoted fields, and warns about empty files', async () => {
   const result: RunResult = await env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: 'sweepflow-corpus',
-    args: [{ name: 'corpus', baseDir: dir, inputs: { orders: 'orders' }, thresholds: { maxRejectShare: 0.9 } }],
+    args: [{ name: 'corpus', baseDir: dir, inputs: { orders: 'orders' }, thresholds: { maxRejectShare: 0.9 }, ...BOTH_FORMATS }],
   });
   // a-rows: 8 records (the quoted newline joins two lines), 4 rejected; b: 2; d: 0; e: 2.
   expect(result.reconciliation).toEqual({ read: 12, kept: 8, filtered: 0, rejected: 4 });
@@ -64,7 +65,7 @@ it('rejects bad rows with their reasons, reads BOM, CRLF and quoted fields, and 
     ['a-rows.csv', '6', "unknown side 'B' (expected 1 = buy or 2 = sell)"],
   ]);
   expect(rejects[2].raw).toBe(row(4, { qty: 'ten' }));
-  const orders = parse(gunzipSync(readFileSync(path.join(result.out, 'by_security', '110621', '2024-09-05', 'orders.csv.gz'))), { columns: true }) as Record<string, string>[];
+  const orders = readJobCsv(result.out, 'orders', '110621', '2024-09-05');
   const participant = (i: number): string | undefined => orders.find((o) => o.order_id === String(7904794000124134556n + BigInt(i)))?.participant_id;
   expect(participant(6)).toBe('Broker, A\nDesk 2');
   expect(participant(7)).toBe('say "hi"');

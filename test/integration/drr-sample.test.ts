@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { RunResult } from '../../src/workflows/types';
 import { startTestEnv, ROOT, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { BOTH_FORMATS, jobFile, readJobCsv, recordsOf } from '../helpers/outputs';
 
 /**
  * The real ASX sample (security 110621 "DRR"), run through the whole pipeline, checked against a plain
@@ -37,7 +38,7 @@ function count(xs: string[]): Record<string, number> {
 async function run(name: string, orders: string, columns: Record<string, string>): Promise<RunResult> {
   return env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: `sweepflow-${name}`,
-    args: [{ name, baseDir: dir, inputs: { orders: path.join(SAMPLE, orders), trades: path.join(SAMPLE, 'trades_2024-09-05.csv'), nbbo: path.join(SAMPLE, 'nbbo_2024-09-05.csv'), participants: path.join(SAMPLE, 'participants.csv') }, columns: { orders: columns } }],
+    args: [{ name, baseDir: dir, inputs: { orders: path.join(SAMPLE, orders), trades: path.join(SAMPLE, 'trades_2024-09-05.csv'), nbbo: path.join(SAMPLE, 'nbbo_2024-09-05.csv'), participants: path.join(SAMPLE, 'participants.csv') }, columns: { orders: columns }, ...BOTH_FORMATS }],
   });
 }
 
@@ -57,9 +58,8 @@ maybe('the real ASX DRR sample', () => {
   });
 
   function checkJob(result: RunResult, date: string, finals: Map<string, Row>): void {
-    const jobDir = path.join(result.out, 'by_security', '110621', date);
-    const orders = readGzCsv(path.join(jobDir, 'orders.csv.gz'));
-    const manifest = JSON.parse(readFileSync(path.join(jobDir, 'manifest.json'), 'utf8'));
+    const orders = readJobCsv(result.out, 'orders', '110621', date);
+    const manifest = JSON.parse(readFileSync(path.join(recordsOf(result.out, '110621', date), 'manifest.json'), 'utf8'));
     // Output ids equal input ids, as strings, both ways.
     expect(new Set(orders.map((o) => o.order_id))).toEqual(new Set(finals.keys()));
     // Fill status of sweeps (and of all orders) equals a recount from each order's final leaves and matched.
@@ -72,8 +72,8 @@ maybe('the real ASX DRR sample', () => {
     expect(orders.reduce((s, o) => s + Number(o.num_trades), 0)).toBe(joined.length);
     expect(orders.reduce((s, o) => s + Number(o.filled_qty), 0)).toBe(joined.reduce((s, t) => s + Number(t.quantity), 0));
     // Candidates and matches name orders of the job, exactly.
-    const candidates = readGzCsv(path.join(jobDir, 'candidates.csv.gz'));
-    const matches = readGzCsv(path.join(jobDir, 'matches.csv.gz'));
+    const candidates = readJobCsv(result.out, 'candidates', '110621', date);
+    const matches = readJobCsv(result.out, 'matches', '110621', date);
     for (const c of candidates) expect(finals.has(c.sweep_id)).toBe(true);
     for (const m of matches) expect(finals.has(m.sweep_id) && finals.has(m.liquidity_id)).toBe(true);
     expect(candidates.length).toBe(manifest.simulation.candidates);
@@ -113,7 +113,7 @@ maybe('the real ASX DRR sample', () => {
       checkJob(result, date, finals);
     }
     const { parquetReadObjects } = await import('hyparquet');
-    const file = readFileSync(path.join(result.out, 'by_security', '110621', '2024-09-05', 'orders.parquet'));
+    const file = readFileSync(jobFile(result.out, 'orders', '110621', '2024-09-05', 'parquet'));
     const ab = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
     const parquetRows = await parquetReadObjects({ file: ab, columns: ['order_id', 'arrival_time'] });
     const want = new Set(rows.filter((r) => sydneyDate(r.timestamp) === '2024-09-05').map((r) => r.order_id));

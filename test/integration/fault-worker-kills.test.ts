@@ -69,7 +69,7 @@ it('completes with outputs identical to a clean run after 5 worker kills', async
   const points = [{ what: 'splits', n: 1 }, ...[...jobPoints].sort((a, b) => a - b).map((n) => ({ what: 'jobs', n }))];
   const count = (what: string): number => {
     if (what === 'splits') return existsSync(path.join(dir, 'work', 'killed', 'splits')) ? readdirSync(path.join(dir, 'work', 'killed', 'splits')).length : 0;
-    const root = path.join(dir, 'out', 'killed', 'by_security');
+    const root = path.join(dir, 'out', 'killed', 'jobs');
     if (!existsSync(root)) return 0;
     return readdirSync(root).flatMap((sec) => readdirSync(path.join(root, sec)).filter((d) => existsSync(path.join(root, sec, d, 'manifest.json')))).length;
   };

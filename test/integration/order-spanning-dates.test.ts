@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import type { JobManifest } from '../../src/jobs/manifest';
 import type { RunResult } from '../../src/workflows/types';
 import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { BOTH_FORMATS, readJobCsv, recordsOf } from '../helpers/outputs';
 
 /**
  * One order lives across two Sydney dates (evening of Fri 4 Oct 2024, morning of Sat 5 Oct): each partition
@@ -43,14 +44,13 @@ afterAll(async () => {
 it('splits the order into one partition per Sydney date, each with its own events and trades', async () => {
   const result: RunResult = await env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: 'sweepflow-span',
-    args: [{ name: 'span', baseDir: dir, inputs: { orders: 'orders.csv', trades: 'trades.csv' } }],
+    args: [{ name: 'span', baseDir: dir, inputs: { orders: 'orders.csv', trades: 'trades.csv' }, ...BOTH_FORMATS }],
   });
   expect(result).toMatchObject({ jobs: 2, done: 2, failed: 0, orders: 2 });
   const job = (date: string): { orders: Record<string, string>[]; manifest: JobManifest } => {
-    const d = path.join(result.out, 'by_security', '110621', date);
     return {
-      orders: parse(gunzipSync(readFileSync(path.join(d, 'orders.csv.gz'))), { columns: true }),
-      manifest: JSON.parse(readFileSync(path.join(d, 'manifest.json'), 'utf8')),
+      orders: readJobCsv(result.out, 'orders', '110621', date),
+      manifest: JSON.parse(readFileSync(path.join(recordsOf(result.out, '110621', date), 'manifest.json'), 'utf8')),
     };
   };
   const fri = job('2024-10-04'), sat = job('2024-10-05');

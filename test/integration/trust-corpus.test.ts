@@ -9,6 +9,7 @@ import { checkRunInvariants } from '../../src/jobs/run-invariants';
 import type { RunResult } from '../../src/workflows/types';
 import { corpus } from '../corpus/cases';
 import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { BOTH_FORMATS, jobFile, readJobCsv, recordsOf } from '../helpers/outputs';
 
 /** The adversarial corpus, whole pipeline: one run per case on one server; the test client checks invariants (a)-(e) after each. */
 const dir = path.join(TEST_OUTPUT, 'trust');
@@ -35,14 +36,13 @@ function write(name: string, files: Files): string {
   return root;
 }
 const config = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-  ({ name, baseDir: path.join(dir, name), inputs: { orders: 'orders' }, ...extra });
+  ({ name, baseDir: path.join(dir, name), inputs: { orders: 'orders' }, ...BOTH_FORMATS, ...extra });
 const run = (name: string, extra: Record<string, unknown> = {}): Promise<RunResult> =>
   env.client.workflow.execute('pipelineRun', { taskQueue: queue, workflowId: `sweepflow-${name}`, args: [config(name, extra)] });
 const fails = (name: string, extra: Record<string, unknown> = {}): Promise<string> => runFailure(env, queue, `sweepflow-${name}`, config(name, extra));
 const summaryOf = (r: RunResult): Record<string, any> => JSON.parse(readFileSync(r.summaryFile, 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
-const jobDir = (r: RunResult, security: string, date: string): string => path.join(r.out, 'by_security', safeSegment(security), date);
-const ordersOf = (r: RunResult, security: string, date = '2024-09-05'): Record<string, string>[] =>
-  parse(gunzipSync(readFileSync(path.join(jobDir(r, security, date), 'orders.csv.gz'))), { columns: true }) as Record<string, string>[];
+const jobDir = (r: RunResult, security: string, date: string): string => recordsOf(r.out, security, date);
+const ordersOf = (r: RunResult, security: string, date = '2024-09-05'): Record<string, string>[] => readJobCsv(r.out, 'orders', security, date);
 const jobsCsv = (r: RunResult): Record<string, string>[] => parse(readFileSync(path.join(r.out, 'jobs.csv')), { columns: true }) as Record<string, string>[];
 const rejectsOf = (r: RunResult): Record<string, string>[] =>
   summaryOf(r).rejects.flatMap((f: string) => parse(readFileSync(path.join(r.out, f)), { columns: true }) as Record<string, string>[]);
@@ -110,16 +110,16 @@ describe('keys and names', () => {
     write('k04', { 'orders/a.csv': orders(5, () => ({ sec: long })) });
     const r = await run('k04');
     expect(r).toMatchObject({ jobs: 1, done: 1, orders: 5 });
-    const [folder] = readdirSync(path.join(r.out, 'by_security'));
-    expect(folder.length).toBeLessThanOrEqual(120);
+    const [folder] = readdirSync(path.join(r.out, 'orders'));
+    expect(folder.length).toBeLessThanOrEqual(120 + 'security='.length);
     expect(ordersOf(r, long)[0].security).toBe(long);
   });
 
   it(corpus('K05'), async () => {
     write('k05', { 'orders/a.csv': orders(6, (i) => ({ sec: i <= 3 ? '.' : '..' })) });
     const r = await run('k05');
-    expect(readdirSync(path.join(r.out, 'by_security')).sort()).toEqual(['%2E', '%2E.']);
-    expect(readdirSync(r.out).sort()).toEqual(['by_security', 'jobs.csv', 'report.html', 'rollups', 'summary.json']);
+    for (const table of ['orders', 'fills', 'candidates', 'matches', 'jobs']) expect(readdirSync(path.join(r.out, table)).sort()).toEqual(['security=%2E', 'security=%2E.']);
+    expect(readdirSync(r.out).sort()).toEqual(['candidates', 'fills', 'jobs', 'jobs.csv', 'matches', 'orders', 'report.html', 'rollups', 'summary.json']);
   });
 
   it(corpus('K07'), async () => {
@@ -134,7 +134,7 @@ describe('keys and names', () => {
 describe('values', () => {
   it(corpus('V01') + '; ' + corpus('V03') + '; ' + corpus('V04') + '; ' + corpus('V07'), async () => {
     const big = [2n ** 63n, 2n ** 64n - 1n];
-    const tBig = 2n ** 63n;
+    const tBig = 9223286399999999999n; // the last accepted: 2262-04-10T23:59:59.999999999Z
     write('v01', {
       'orders/a.csv': [H, ord(1, { id: big[0] }), ord(2, { id: big[1] }), ord(3, { id: 5n, ts: tBig, type: String(2 ** 31 + 2048) }),
         ord(4, { id: 6n, qty: '100000000', leaves: '0', matched: '100000000' })].join('\n') + '\n',
@@ -146,14 +146,15 @@ describe('values', () => {
     const o = ordersOf(r, '110621');
     expect(o.map((x) => x.order_id).sort()).toEqual([String(big[0]), String(big[1]), '6'].sort());
     expect(o.find((x) => x.order_id === '6')!.notional).toBe('10000000000000000');
-    const late = ordersOf(r, '110621', '2262-04-12');
+    const late = ordersOf(r, '110621', '2262-04-11');
     expect(late.map((x) => [x.order_id, x.arrival_time, x.exchange_order_type])).toEqual([['5', String(tBig), String(2 ** 31 + 2048)]]);
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
-    const rows = (await c.runAndReadAll(`SELECT CAST(order_id AS VARCHAR) id, typeof(order_id) t, CAST(notional AS VARCHAR) n FROM '${jobDir(r, '110621', '2024-09-05')}/orders.parquet' ORDER BY order_id`)).getRowObjects();
+    const rows = (await c.runAndReadAll(`SELECT CAST(order_id AS VARCHAR) id, typeof(order_id) t, CAST(notional AS VARCHAR) n FROM '${jobFile(r.out, 'orders', '110621', '2024-09-05', 'parquet')}' ORDER BY order_id`)).getRowObjects();
     expect(rows).toEqual([{ id: '6', t: 'UBIGINT', n: '10000000000000000' }, { id: String(big[0]), t: 'UBIGINT', n: '0' }, { id: String(big[1]), t: 'UBIGINT', n: '0' }]);
-    const lateRows = (await c.runAndReadAll(`SELECT CAST(arrival_time AS VARCHAR) a, exchange_order_type e FROM '${jobDir(r, '110621', '2262-04-12')}/orders.parquet'`)).getRowObjects();
-    expect(lateRows).toEqual([{ a: String(tBig), e: BigInt(2 ** 31 + 2048) }]);
+    // DuckDB 1.x reads a UTC nanosecond TIMESTAMP in microseconds (the readers test checks nanoseconds with DuckDB 2).
+    const lateRows = (await c.runAndReadAll(`SELECT CAST(epoch_us(arrival_time) AS VARCHAR) a, exchange_order_type e FROM '${jobFile(r.out, 'orders', '110621', '2262-04-11', 'parquet')}'`)).getRowObjects();
+    expect(lateRows).toEqual([{ a: String(tBig / 1000n), e: BigInt(2 ** 31 + 2048) }]);
   });
 });
 
@@ -236,7 +237,7 @@ describe('reruns', () => {
     const rollup = (r: RunResult): string => readFileSync(path.join(r.out, 'rollups', 'security.csv'), 'utf8');
     const clean = rollup(first);
     const d = (s: string): string => jobDir(first, s, '2024-09-05');
-    unlinkSync(path.join(d('A'), 'orders.parquet'));
+    unlinkSync(jobFile(first.out, 'orders', 'A', '2024-09-05', 'parquet'));
     const partial = readFileSync(path.join(d('B'), 'partial.json'), 'utf8');
     writeFileSync(path.join(d('B'), 'partial.json'), partial.slice(0, partial.length / 2));
     writeFileSync(path.join(d('C'), 'partial.json'), '{}');
@@ -263,8 +264,8 @@ describe('reruns', () => {
     const r = await run('r09');
     const d = jobDir(r, '110621', '2024-09-05');
     const fingerprint = JSON.parse(readFileSync(path.join(d, 'manifest.json'), 'utf8')).fingerprint as string;
-    expect(typeof await committedPartial(d, fingerprint)).toBe('object');
-    expect(await committedPartial(d, 'another')).toBe('its committed output was made from other inputs or settings (stale)');
+    expect(typeof await committedPartial(r.out, d, fingerprint)).toBe('object');
+    expect(await committedPartial(r.out, d, 'another')).toBe('its committed output was made from other inputs or settings (stale)');
   });
 });
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { RunResult } from '../../src/workflows/types';
 import { startTestEnv, ROOT, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
@@ -23,7 +22,6 @@ let env: TestEnv;
 
 type Row = Record<string, string>;
 const readCsv = (file: string): Row[] => parse(readFileSync(file), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), bom: true, trim: true });
-const readGzCsv = (file: string): Row[] => parse(gunzipSync(readFileSync(file)), { columns: true });
 const sydneyFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney' });
 const sydneyDate = (ns: string): string => sydneyFormat.format(new Date(Number(BigInt(ns) / 1_000_000n)));
 const isCp = (t: string): boolean => (Number(t) & 6464) !== 0;

@@ -1,7 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
 import type { JobManifest } from '../../src/jobs/manifest';
 import type { RunResult } from '../../src/workflows/types';
 import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';

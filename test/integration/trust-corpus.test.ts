@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { committedPartial } from '../../src/jobs/merge-run';
-import { safeSegment } from '../../src/io/paths';
+
 import { checkRunInvariants } from '../../src/jobs/run-invariants';
 import type { RunResult } from '../../src/workflows/types';
 import { corpus } from '../corpus/cases';

@@ -1,8 +1,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { removeStaleTemps } from '../io/atomic';
-import { analysePartition, recordsDir, type PartitionProgress } from '../jobs/analyse-partition';
-import { JOB_TABLES, partitionPath } from '../io/paths';
-import path from 'node:path';
+import { analysePartition, type PartitionProgress } from '../jobs/analyse-partition';
+import { jobPartitionDirs } from '../io/paths';
 import { prepareJob } from '../jobs/prepare-job';
 import { sharedThreadPool } from '../threads/pool';
 import type { JobRef, JobResult } from '../workflows/types';
@@ -26,7 +25,7 @@ export async function analyseJob(job: JobRef): Promise<JobResult> {
       return { security: m.security, date: m.date, status: 'done', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read };
     } catch (e) {
       if (Context.current().cancellationSignal.aborted) {
-        for (const dir of [recordsDir(task), ...JOB_TABLES.map((t) => path.join(task.out, t, partitionPath(task.security, task.date)))]) await removeStaleTemps(dir);
+        for (const dir of jobPartitionDirs(task.out, task.security, task.date)) await removeStaleTemps(dir);
       }
       throw e;
     }

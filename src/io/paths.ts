@@ -71,8 +71,10 @@ export const JOB_TABLES = ['orders', 'fills', 'candidates', 'matches'] as const;
 export type JobTable = (typeof JOB_TABLES)[number];
 /** Where the job commit records (manifest.json, partial.json) live, partitioned as the tables are. */
 export const JOB_RECORDS = 'jobs';
-/** Every partitioned folder of a run's output. */
-export const PARTITIONED_FOLDERS = [...JOB_TABLES, JOB_RECORDS] as const;
+/** The CSV.gz copies (`output.formats`) form datasets of their own, so a Parquet folder holds Parquet only. */
+export const CSV_FOLDER = 'csv';
+/** Every partitioned folder of a run's output, relative to it. */
+export const PARTITIONED_FOLDERS: readonly string[] = [...JOB_TABLES, ...JOB_TABLES.map((t) => path.join(CSV_FOLDER, t)), JOB_RECORDS];
 
 /** A job's partition, relative to a table's folder: `security=<s>/date=<d>`. */
 export function partitionPath(security: string, date: string): string {
@@ -84,9 +86,15 @@ export function jobRecordsDir(p: RunPaths, security: string, date: string): stri
   return path.join(p.out, JOB_RECORDS, partitionPath(security, date));
 }
 
-/** A job's file of a table, relative to the run's output folder. */
+/** A job's file of a table, relative to the run's output folder: `<table>/...` or `csv/<table>/...`. */
 export function jobTableFile(table: JobTable, security: string, date: string, format: OutputFormat): string {
-  return path.join(table, partitionPath(security, date), `part-0.${format === 'csv' ? 'csv.gz' : 'parquet'}`);
+  return format === 'csv' ? path.join(CSV_FOLDER, table, partitionPath(security, date), 'part-0.csv.gz')
+    : path.join(table, partitionPath(security, date), 'part-0.parquet');
+}
+
+/** Every folder a job writes in (its partition of each table, in each format, and its records). */
+export function jobPartitionDirs(out: string, security: string, date: string): string[] {
+  return PARTITIONED_FOLDERS.map((f) => path.join(out, f, partitionPath(security, date)));
 }
 
 /** Per-job table formats (`output.formats`). */

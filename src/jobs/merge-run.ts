@@ -194,7 +194,7 @@ async function removePartitionsOutside(out: string, partitions: ReadonlySet<stri
   const removed = new Set<string>();
   for (const folder of PARTITIONED_FOLDERS) {
     const root = path.join(out, folder);
-    for (const sec of await readdir(root).catch(() => [] as string[])) {
+    for (const sec of (await readdir(root).catch(() => [] as string[])).filter((s) => s.startsWith('security='))) {
       const secDir = path.join(root, sec);
       for (const date of await readdir(secDir).catch(() => [] as string[])) {
         const partition = path.join(sec, date);

@@ -18,9 +18,13 @@ export interface Accumulator {
   maxPrice: number | null;
 }
 
+/**
+ * Section 10's eleven levels, and `order_kind` (sweeps against other orders: `sweep`, `other`), which the
+ * report's markout curves compare (section 12).
+ */
 export const LEVELS = [
   'global', 'security', 'date', 'security_date', 'participant', 'hour', 'size_bucket', 'fill_status',
-  'scenario', 'hourly_series', 'daily_series',
+  'scenario', 'hourly_series', 'daily_series', 'order_kind',
 ] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -111,7 +115,7 @@ export function hourlyKey(date: string, hour: number): string {
 }
 
 /** The group keys one order falls in, level by level. */
-export function groupKeys(o: Pick<OrderMeasures, 'security' | 'date' | 'participantId' | 'hour' | 'sizeBucket' | 'fillStatus' | 'scenario'>): Record<Level, string | null> {
+export function groupKeys(o: Pick<OrderMeasures, 'security' | 'date' | 'participantId' | 'hour' | 'sizeBucket' | 'fillStatus' | 'scenario' | 'isSweep'>): Record<Level, string | null> {
   const hh = HOURS[o.hour] ?? String(o.hour);
   return {
     global: 'all',
@@ -125,6 +129,7 @@ export function groupKeys(o: Pick<OrderMeasures, 'security' | 'date' | 'particip
     scenario: o.scenario,
     hourly_series: hourlyKey(o.date, o.hour),
     daily_series: o.date,
+    order_kind: o.isSweep ? 'sweep' : 'other',
   };
 }
 
@@ -133,7 +138,7 @@ export function tradeGroupKeys(security: string, date: string, participantId: st
   return {
     global: 'all', security, date, security_date: securityDateKey(security, date), participant: participantId,
     hour: HOURS[hour] ?? String(hour), size_bucket: null, fill_status: null, scenario: null,
-    hourly_series: hourlyKey(date, hour), daily_series: date,
+    hourly_series: hourlyKey(date, hour), daily_series: date, order_kind: null,
   };
 }
 

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { parseCsvObjects } from '../io/csv-tokenizer';
-import { barChart } from './charts';
+import { barChart, lineChart, PALETTE } from './charts';
 
 /** What the report shows; read from a run's output folder (summary.json, jobs.csv, rollups/*.csv). */
 export interface ReportData {
@@ -32,6 +32,46 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', 
 const num = (v: string | undefined): number => (v === undefined || v === '' ? 0 : Number(v));
 const n0 = (v: number): string => Math.round(v).toLocaleString('en');
 
+const bps = (v: string | undefined): string => (v === undefined || v === '' ? '-' : `${Number(v).toFixed(2)} bps`);
+const numOrNull = (v: string | undefined): number | null => (v === undefined || v === '' ? null : Number(v));
+
+/** Horizon labels of the columns `<prefix><label><suffix>` of a rollup row, in column order. */
+function horizonsOf(row: Record<string, string> | undefined, prefix: string, suffix: string): string[] {
+  return Object.keys(row ?? {}).filter((k) => k.startsWith(prefix) && k.endsWith(suffix)).map((k) => k.slice(prefix.length, k.length - suffix.length));
+}
+
+/**
+ * DOMAIN.md section 12's charts: markout curves (the largest securities, and sweeps against other orders),
+ * the fill-probability curve, effective spread and price improvement by security and by participant.
+ */
+function executionQualityCharts(d: ReportData, bySec: Record<string, string>[]): string[] {
+  const g = d.levels.global?.[0];
+  const markouts = horizonsOf(g, 'mean_markout_', '_bps');
+  const fills = horizonsOf(g, 'fill_prob_', '');
+  const kinds = new Map((d.levels.order_kind ?? []).map((r) => [r.key, r]));
+  const topSec = bySec.slice(0, PALETTE.length);
+  const byParticipant = [...(d.levels.participant ?? [])].sort((a, b) => num(b.fills) - num(a.fills)).slice(0, 40);
+  const spreadBars = (id: string, what: string, rows: Record<string, string>[]): string => barChart(id, `Effective spread and price improvement by ${what} (bps, fill-weighted)`, rows.map((r) => r.key), [
+    { name: 'effective spread', color: '#c62828', values: rows.map((r) => num(r.mean_effective_spread_bps)) },
+    { name: 'price improvement', color: '#2e7d32', values: rows.map((r) => num(r.mean_price_improvement_bps)) },
+  ], { grouped: true });
+  return [
+    lineChart('chart-markout-security', 'Markout by horizon, by security (bps; negative = adverse selection)', markouts,
+      topSec.map((r, i) => ({ name: r.key, color: PALETTE[i], values: markouts.map((h) => numOrNull(r[`mean_markout_${h}_bps`])) })), { unit: ' bps' }),
+    lineChart('chart-markout-kind', 'Markout by horizon: sweeps against other orders (bps)', markouts, [
+      { name: 'sweeps', color: '#ef6c00', values: markouts.map((h) => numOrNull(kinds.get('sweep')?.[`mean_markout_${h}_bps`])) },
+      { name: 'other orders', color: '#1565c0', values: markouts.map((h) => numOrNull(kinds.get('other')?.[`mean_markout_${h}_bps`])) },
+    ], { unit: ' bps' }),
+    lineChart('chart-fill-probability', 'Fill probability by horizon (censoring-aware)', fills, [
+      { name: 'all orders', color: '#1565c0', values: fills.map((h) => numOrNull(g?.[`fill_prob_${h}`])) },
+      { name: 'sweeps', color: '#ef6c00', values: fills.map((h) => numOrNull(g?.[`sweep_fill_prob_${h}`])) },
+    ]),
+    spreadBars('chart-spread-security', 'security', bySec),
+    spreadBars('chart-spread-participant', 'participant', byParticipant),
+    barChart('chart-outside-nbbo', 'Fills outside the NBBO by security', bySec.map((r) => r.key), [{ name: 'outside', color: '#6d4c41', values: bySec.map((r) => num(r.outside_nbbo_fills)) }]),
+  ];
+}
+
 /** The self-contained report page (no network: inline CSS, SVG and script). */
 export function renderReport(d: ReportData): string {
   const g = d.levels.global?.[0] ?? {};
@@ -56,6 +96,7 @@ export function renderReport(d: ReportData): string {
     barChart('chart-size', 'Orders by size bucket (final quantity)', sizes.map((r) => r.key), [{ name: 'orders', color: '#6a1b9a', values: sizes.map((r) => num(r.orders)) }]),
     barChart('chart-cost', 'Mean arrival cost by security (bps, quantity-weighted)', bySec.map((r) => r.key), [{ name: 'bps', color: '#c62828', values: bySec.map((r) => num(r.mean_arrival_cost_bps)) }]),
     barChart('chart-improvement', 'Simulated price improvement by security (bps)', bySec.map((r) => r.key), [{ name: 'bps', color: '#00838f', values: bySec.map((r) => num(r.mean_sim_price_improvement_bps)) }]),
+    ...executionQualityCharts(d, bySec),
   ];
   const securities = [...new Set(d.jobs.map((j) => j.security))].sort();
   const dates = [...new Set(d.jobs.map((j) => j.date))].sort();
@@ -72,7 +113,10 @@ export function renderReport(d: ReportData): string {
     ['filled quantity', n0(num(g.filled_qty))], ['VWAP', g.vwap ? num(g.vwap).toFixed(2) : '-'],
     ['mean arrival cost', g.mean_arrival_cost_bps ? `${num(g.mean_arrival_cost_bps).toFixed(2)} bps` : '-'],
     ['simulation', `${n0(num(g.sim_candidates))} candidates, ${n0(num(g.sim_filled_qty))} of ${n0(num(g.residual_qty))} residual filled`],
-    ['mean price improvement', g.mean_sim_price_improvement_bps ? `${num(g.mean_sim_price_improvement_bps).toFixed(2)} bps` : '-'],
+    ['mean simulated price improvement', g.mean_sim_price_improvement_bps ? `${num(g.mean_sim_price_improvement_bps).toFixed(2)} bps` : '-'],
+    ['fills', `${n0(num(g.fills))}, of which ${n0(num(g.outside_nbbo_fills))} outside the NBBO`],
+    ['execution quality', `effective spread ${bps(g.mean_effective_spread_bps)}, price improvement ${bps(g.mean_price_improvement_bps)}, shortfall ${bps(g.mean_implementation_shortfall_bps)}`],
+    ['Centre Point share', g.centre_point_share ? `${(num(g.centre_point_share) * 100).toFixed(1)}% of traded quantity` : '-'],
     ['rows', `${n0(s.reconciliation.total.read)} read = ${n0(s.reconciliation.total.kept)} kept + ${n0(s.reconciliation.total.filtered)} filtered + ${n0(s.reconciliation.total.rejected)} rejected`],
   ];
   const payload = JSON.stringify({ securities, dates, cells: cells.join(''), errors, levels: d.levels }).replace(/</g, '\\u003c');
@@ -90,7 +134,7 @@ dt{color:#555} dd{margin:0;font-weight:600}
 #gridinfo{min-height:20px;color:#333;margin-top:4px}
 table{border-collapse:collapse;font-size:12px;width:100%} th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:right}
 th{cursor:pointer;background:#f5f5f5;position:sticky;top:0} th:first-child,td:first-child{text-align:left}
-.tabs button{margin:0 4px 6px 0} .tabs button.on{font-weight:700} .pager{margin:6px 0}
+.scroll{overflow-x:auto;max-width:100%} .tabs button{margin:0 4px 6px 0} .tabs button.on{font-weight:700} .pager{margin:6px 0}
 </style></head><body>
 <h1>sweepflow run ${esc(s.run.name)}</h1>
 <div class="sub">started ${esc(s.run.startedAt)}, finished ${esc(s.run.finishedAt)}</div>
@@ -99,7 +143,7 @@ th{cursor:pointer;background:#f5f5f5;position:sticky;top:0} th:first-child,td:fi
 <div class="legend"><span><i style="background:#2e7d32"></i>done</span><span><i style="background:#81c784"></i>skipped (unchanged)</span><span><i style="background:#c62828"></i>failed</span><span><i style="background:#bdbdbd"></i>empty</span><span><i style="background:#fff;border:1px solid #ccc"></i>no job</span></div>
 <canvas id="grid"></canvas><div id="gridinfo">${securities.length} securities x ${dates.length} dates; hover a cell</div>
 <h2>Charts</h2><div class="charts">${charts.join('')}</div>
-<h2>Rollups</h2><div class="tabs" id="tabs"></div><div class="pager" id="pager"></div><table id="table"><thead></thead><tbody></tbody></table>
+<h2>Rollups</h2><div class="tabs" id="tabs"></div><div class="pager" id="pager"></div><div class="scroll"><table id="table"><thead></thead><tbody></tbody></table></div>
 <script id="data" type="application/json">${payload}</script>
 <script>
 (function(){

@@ -61,8 +61,8 @@ describe('the pipeline on a real Temporal server', () => {
     expect(byKind.nbbo.read).toBe(truth.totals.quoteRows);
     expect(total.rejected).toBe(0);
     expect(summary.jobs).toMatchObject({ total: 6, failed: 0, failedJobs: [] });
-    expect(summary.rollups).toHaveLength(22); // 11 levels, CSV and Parquet
-    expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(11);
+    expect(summary.rollups).toHaveLength(24); // 12 levels, CSV and Parquet
+    expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(12);
   });
 
   it('rollups equal a direct recomputation from the per-order outputs', () => {
@@ -96,7 +96,7 @@ describe('the pipeline on a real Temporal server', () => {
     const c = await (await DuckDBInstance.create(':memory:')).connect();
     const tables: [string, Buffer][] = [];
     const levels = readdirSync(path.join(first.out, 'rollups')).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4));
-    expect(levels).toHaveLength(11);
+    expect(levels).toHaveLength(12);
     for (const level of levels) {
       tables.push([path.join(first.out, 'rollups', `${level}.parquet`), readFileSync(path.join(first.out, 'rollups', `${level}.csv`))]);
     }

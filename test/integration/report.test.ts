@@ -6,7 +6,9 @@ import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env
 
 /**
  * The HTML report of a generated run, loaded in headless Chromium (Debian's, installed by
- * scripts/ensure-chromium.sh): the status grid, five charts and paginated, sortable tables render.
+ * scripts/ensure-chromium.sh): the status grid, the charts (section 12's markout curves, fill-probability curve,
+ * spreads and price improvement by security and participant, outside-NBBO fills among them) and paginated,
+ * sortable tables render; the screenshot is saved with the test output (test-output/report.png).
  */
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -37,7 +39,7 @@ afterAll(async () => {
 it('writes every rollup level as CSV and Parquet, jobs.csv and a self-contained report', () => {
   expect(result).toMatchObject({ jobs: 20, done: 20, empty: 5 });
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8'));
-  expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(11);
+  expect(summary.rollups.filter((f: string) => f.endsWith('.parquet'))).toHaveLength(12);
   const html = readFileSync(path.join(result.out, 'report.html'), 'utf8');
   expect(html).not.toMatch(/(src|href)="https?:/); // nothing fetched from the network
   const jobs = readFileSync(path.join(result.out, 'jobs.csv'), 'utf8').trim().split('\n');
@@ -45,7 +47,7 @@ it('writes every rollup level as CSV and Parquet, jobs.csv and a self-contained 
   expect(jobs.filter((l) => l.includes(',empty,'))).toHaveLength(5);
 });
 
-maybe('renders the grid, five charts and paginated, sortable tables in headless Chromium', async () => {
+maybe('renders the grid, the charts (markout and fill-probability curves among them) and paginated, sortable tables in headless Chromium', async () => {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
@@ -60,12 +62,21 @@ maybe('renders the grid, five charts and paginated, sortable tables in headless 
     expect(box.width).toBeGreaterThan(20);
     await page.mouse.move(box.x + 72 + 3, box.y + 64 + 3); // past the security and date labels
     await expect(page.locator('#gridinfo').textContent()).resolves.toMatch(/^110621 2024-09-30: done/);
-    // Charts: five SVGs with bars.
-    for (const id of ['chart-fill-status', 'chart-hour', 'chart-size', 'chart-cost', 'chart-improvement']) {
-      expect(await page.locator(`svg#${id} rect.bar`).count()).toBeGreaterThan(0);
+    // Charts: bar charts with bars, line charts with one point per horizon and series.
+    for (const id of ['chart-fill-status', 'chart-hour', 'chart-size', 'chart-cost', 'chart-improvement', 'chart-spread-security', 'chart-spread-participant', 'chart-outside-nbbo']) {
+      expect([id, await page.locator(`svg#${id} rect.bar`).count() > 0]).toEqual([id, true]);
     }
-    // Tables: 11 levels; pagination and sorting work.
-    expect(await page.locator('#tabs button').count()).toBe(11);
+    expect(await page.locator('svg#chart-markout-security circle.point').count()).toBe(4 * 5); // 4 securities x 5 horizons
+    expect(await page.locator('svg#chart-markout-kind circle.point').count()).toBe(2 * 5); // sweeps, other orders
+    expect(await page.locator('svg#chart-fill-probability circle.point').count()).toBe(2 * 5);
+    expect(await page.locator('svg#chart-markout-security path.line').count()).toBe(4);
+    // Spread and improvement bars are grouped: two per security (when both are non-zero).
+    expect(await page.locator('svg#chart-spread-security rect.bar').count()).toBeGreaterThanOrEqual(4);
+    const fp = await page.locator('svg#chart-fill-probability circle.point title').allTextContents();
+    expect(fp.every((t) => { const v = Number(t.split(': ')[1]); return v >= 0 && v <= 1; })).toBe(true);
+    await expect(page.locator('#headline').textContent()).resolves.toMatch(/fills[\d,]+, of which [\d,]+ outside the NBBO/);
+    // Tables: 12 levels; pagination and sorting work.
+    expect(await page.locator('#tabs button').count()).toBe(12);
     await page.click('#tabs button[data-level="hourly_series"]');
     expect(await page.locator('#table tbody tr').count()).toBe(25);
     await page.click('#next');

@@ -106,6 +106,7 @@ describe('mergeable rollups (sections 10 and 12)', () => {
       expect(groupKeys(o)).toEqual({
         global: 'all', security: 'BHP', date: '2024-09-05', security_date: 'BHP|2024-09-05', participant: 'P9', hour: hh,
         size_bucket: '<1k', fill_status: 'PARTIAL', scenario: null, hourly_series: `2024-09-05 ${hh}`, daily_series: '2024-09-05',
+        order_kind: o.isSweep ? 'sweep' : 'other',
       });
     }
   });

@@ -62,6 +62,10 @@ function bytesUnder(dir: string): number {
   return n;
 }
 
+/** `--formats parquet,csv`: the per-job table formats to write (config `output.formats`). @default parquet */
+const FORMATS = (process.argv[process.argv.indexOf('--formats') + 1] && process.argv.includes('--formats')
+  ? process.argv[process.argv.indexOf('--formats') + 1] : 'parquet').split(',') as ('parquet' | 'csv')[];
+
 async function main(): Promise<void> {
   if (!existsSync(path.join(DATA, 'truth.json'))) {
     process.stderr.write('generating the input (11 securities x 10 dates, ~1.6 GB) once...\n');
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
       args: [{ name: 'e2e', baseDir: base, inputs: { orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades'), nbbo: path.join(DATA, 'nbbo') },
-        processing: { splitBytes: 64 * 1024 * 1024 } }],
+        processing: { splitBytes: 64 * 1024 * 1024 }, output: { formats: FORMATS } }],
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
     cpu = process.cpuUsage(cpu0);
@@ -114,6 +118,8 @@ async function main(): Promise<void> {
   process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
     `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
+  process.stdout.write(`outputs: formats=${FORMATS.join(',')} out_MB=${(bytesUnder(result.out) / 1e6).toFixed(1)} ` +
+    `(tables ${['orders', 'fills', 'candidates', 'matches', 'csv'].map((t) => `${t} ${(existsSync(path.join(result.out, t)) ? bytesUnder(path.join(result.out, t)) / 1e6 : 0).toFixed(1)}`).join(', ')} MB)\n`);
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
   const duck = await duckdbReferences({ orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades') },

@@ -117,8 +117,8 @@ describe('keys and names', () => {
   it(corpus('K05'), async () => {
     write('k05', { 'orders/a.csv': orders(6, (i) => ({ sec: i <= 3 ? '.' : '..' })) });
     const r = await run('k05');
-    for (const table of ['orders', 'fills', 'candidates', 'matches', 'jobs']) expect(readdirSync(path.join(r.out, table)).sort()).toEqual(['security=%2E', 'security=%2E.']);
-    expect(readdirSync(r.out).sort()).toEqual(['candidates', 'fills', 'jobs', 'jobs.csv', 'matches', 'orders', 'report.html', 'rollups', 'summary.json']);
+    for (const table of ['orders', 'fills', 'candidates', 'matches', 'jobs', 'csv/orders']) expect(readdirSync(path.join(r.out, table)).sort()).toEqual(['security=%2E', 'security=%2E.']);
+    expect(readdirSync(r.out).sort()).toEqual(['candidates', 'csv', 'fills', 'jobs', 'jobs.csv', 'matches', 'orders', 'report.html', 'rollups', 'summary.json']);
   });
 
   it(corpus('K07'), async () => {

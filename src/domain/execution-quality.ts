@@ -52,8 +52,7 @@ export function fillQuality(side: Side, price: number, time: bigint, book: Quote
   const s = sign(side);
   const quote = book ? book.prevailing(time) : null;
   const mid = quote ? midValue(quote.mid) : null;
-  const later = horizons.map((h) => (book ? book.midAtOrBefore(time + h.ns) : null));
-  const laterMid = later.map((m) => (m ? midValue(m) : null));
+  const markoutBps: (number | null)[] = [], realizedSpreadBps: (number | null)[] = [], priceImpactBps: (number | null)[] = [];
   let effective: number | null = null, improvement: number | null = null, eq: number | null = null, inside: boolean | null = null;
   if (quote && mid !== null) {
     effective = (2 * s * (price - mid) / mid) * 1e4;
@@ -62,6 +61,13 @@ export function fillQuality(side: Side, price: number, time: bigint, book: Quote
     eq = spread > 0 ? (2 * s * (price - mid)) / spread : null;
     inside = (quote.bid < price && price < quote.offer) || 2 * price === quote.mid.twice;
   }
+  for (let i = 0; i < horizons.length; i++) {
+    const later = book ? book.midAtOrBefore(time + horizons[i].ns) : null;
+    const m = later ? midValue(later) : null;
+    markoutBps.push(m === null || price === 0 ? null : (s * (m - price) / price) * 1e4);
+    realizedSpreadBps.push(m === null || mid === null ? null : (2 * s * (price - m) / mid) * 1e4);
+    priceImpactBps.push(m === null || mid === null ? null : (2 * s * (m - mid) / mid) * 1e4);
+  }
   return {
     quote,
     quoteAgeMs: quote ? Number(time - quote.time) / 1e6 : null,
@@ -69,9 +75,9 @@ export function fillQuality(side: Side, price: number, time: bigint, book: Quote
     priceImprovementBps: improvement,
     eqRatio: eq,
     insideNbbo: inside,
-    markoutBps: laterMid.map((m) => (m === null || price === 0 ? null : (s * (m - price) / price) * 1e4)),
-    realizedSpreadBps: laterMid.map((m) => (m === null || mid === null ? null : (2 * s * (price - m) / mid) * 1e4)),
-    priceImpactBps: laterMid.map((m) => (m === null || mid === null ? null : (2 * s * (m - mid) / mid) * 1e4)),
+    markoutBps,
+    realizedSpreadBps,
+    priceImpactBps,
   };
 }
 

@@ -1,6 +1,6 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario, type ScenarioThresholds } from './classification';
 import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
-import { arrivalQuote, fillQuality, fillsWithin, midAtEvent, shortfall, weightedMean, type ArrivalMidSource, type FillQuality, type FillWithin, type Horizon } from './execution-quality';
+import { arrivalQuote, fillQuality, fillsWithin, midAtEvent, shortfall, type ArrivalMidSource, type FillQuality, type FillWithin, type Horizon } from './execution-quality';
 import { isSweep, type OrderTypeMasks } from './order-type';
 import type { OrderStates } from './order-states';
 import type { QuoteBook } from './quotes';
@@ -79,6 +79,24 @@ export interface OrderMeasures {
   fillsWithin: FillWithin[];
 }
 
+/** Fill-quantity-weighted means of an order's fill measures over the non-null values (weightedMean, in one pass). */
+function fillMeans(fills: readonly Fill[], horizons: number): { effectiveSpread: number | null; priceImprovement: number | null; markouts: (number | null)[] } {
+  const sum = new Float64Array(2 + horizons), weight = new Float64Array(2 + horizons);
+  const add = (k: number, v: number | null, w: number): void => {
+    if (v === null || w <= 0) return;
+    sum[k] += v * w;
+    weight[k] += w;
+  };
+  for (const f of fills) {
+    const q = f.trade.quantity, m = f.quality;
+    add(0, m.effectiveSpreadBps, q);
+    add(1, m.priceImprovementBps, q);
+    for (let h = 0; h < horizons; h++) add(2 + h, m.markoutBps[h], q);
+  }
+  const mean = (k: number): number | null => (weight[k] > 0 ? sum[k] / weight[k] : null);
+  return { effectiveSpread: mean(0), priceImprovement: mean(1), markouts: Array.from({ length: horizons }, (_, h) => mean(2 + h)) };
+}
+
 export function measureOrder(
   states: OrderStates,
   trades: readonly TradeSide[],
@@ -98,9 +116,9 @@ export function measureOrder(
   const arrivalQ = arrivalQuote(states, book);
   const mid = arrivalQ.mid;
   const finalMid = midAtEvent(final.nationalBid, final.nationalOffer, final.timestamp, book).mid;
-  const fills = [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0))
-    .map((t): Fill => ({ trade: t, quality: fillQuality(arrival.side, t.price, t.tradeTime, book, settings.markoutHorizons) }));
-  const qty = fills.map((f) => f.trade.quantity);
+  const fills = trades.length > 1 ? [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0)) : trades;
+  const measured = fills.map((t): Fill => ({ trade: t, quality: fillQuality(arrival.side, t.price, t.tradeTime, book, settings.markoutHorizons) }));
+  const means = fillMeans(measured, settings.markoutHorizons.length);
   const sf = shortfall(arrival.side, mid, final.quantity, ex.filledQty, ex.notional, finalMid);
   const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
   return {
@@ -142,10 +160,10 @@ export function measureOrder(
     arrivalQuoteAgeMs: arrivalQ.ageMs,
     finalMid,
     ...sf,
-    meanEffectiveSpreadBps: weightedMean(fills.map((f) => f.quality.effectiveSpreadBps), qty),
-    meanPriceImprovementBps: weightedMean(fills.map((f) => f.quality.priceImprovementBps), qty),
-    meanMarkoutBps: settings.markoutHorizons.map((_, i) => weightedMean(fills.map((f) => f.quality.markoutBps[i]), qty)),
-    fills,
+    meanEffectiveSpreadBps: means.effectiveSpread,
+    meanPriceImprovementBps: means.priceImprovement,
+    meanMarkoutBps: means.markouts,
+    fills: measured,
     fillsWithin: fillsWithin(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons),
   };
 }

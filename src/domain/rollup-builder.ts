@@ -54,21 +54,40 @@ interface Building {
   maxPrice: number | null;
 }
 
-/** One order's (or trade row's) additions to every sum: integers, safe ones in `v`, larger exact ones apart. */
+/**
+ * One order's (or trade rows') additions to the sums: integers, safe ones in `v`, larger exact ones apart.
+ * Sparse: an order touches a third of the sums, so only the touched ones (`touched`) are added to its levels.
+ */
 class Contribution {
   readonly v: Float64Array;
+  /** Indexes of the sums touched since the last reset, each once (`seen` marks them). */
+  readonly touched: Int32Array;
+  private readonly seen: Uint8Array;
+  count = 0;
   readonly large: [number, bigint][] = [];
   constructor(size: number) {
     this.v = new Float64Array(size);
+    this.touched = new Int32Array(size);
+    this.seen = new Uint8Array(size);
   }
   reset(): void {
-    this.v.fill(0);
+    for (let k = 0; k < this.count; k++) {
+      this.v[this.touched[k]] = 0;
+      this.seen[this.touched[k]] = 0;
+    }
+    this.count = 0;
     this.large.length = 0;
   }
   add(i: number, x: number): void {
+    if (x === 0) return;
     const s = this.v[i] + x;
-    if (s <= MAX && s >= -MAX && x <= MAX && x >= -MAX) this.v[i] = s;
-    else this.large.push([i, BigInt(x)]);
+    if (s <= MAX && s >= -MAX && x <= MAX && x >= -MAX) {
+      if (this.seen[i] === 0) {
+        this.seen[i] = 1;
+        this.touched[this.count++] = i;
+      }
+      this.v[i] = s;
+    } else this.large.push([i, BigInt(x)]);
   }
   addBig(i: number, x: bigint): void {
     if (x <= SAFE && x >= -SAFE) this.add(i, Number(x));
@@ -77,9 +96,9 @@ class Contribution {
 }
 
 function addTo(b: Building, c: Contribution): void {
-  const s = b.small, v = c.v;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
+  const s = b.small, v = c.v, touched = c.touched;
+  for (let k = 0; k < c.count; k++) {
+    const i = touched[k], x = v[i];
     if (x === 0) continue;
     const t = s[i] + x;
     if (t <= MAX && t >= -MAX) s[i] = t;
@@ -131,6 +150,13 @@ export class RollupBuilder {
     this.c = new Contribution(this.ix.names.length);
   }
 
+  /** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null or no weight. */
+  private weighted(mean: readonly [number, number], value: number | null, w: number): void {
+    if (value === null || w <= 0) return;
+    this.c.add(mean[0], micro(value * w));
+    this.c.add(mean[1], w);
+  }
+
   /** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
   add(o: OrderMeasures, cand?: CandidateOutcome): void {
     const { c, ix } = this;
@@ -145,42 +171,40 @@ export class RollupBuilder {
     c.add(ix.filledQty, o.filledQty);
     c.addBig(ix.notional, o.notional);
     c.add(ix.status[o.fillStatus], 1);
-    const weighted = ([sum, weight]: [number, number], value: number | null, w: number): void => {
-      if (value === null || w <= 0) return;
-      c.add(sum, micro(value * w));
-      c.add(weight, w);
-    };
-    if (o.filledQty > 0) weighted(ix.arrivalCost, o.arrivalCostBps, o.filledQty);
+    if (o.filledQty > 0) this.weighted(ix.arrivalCost, o.arrivalCostBps, o.filledQty);
     if (cand) {
       c.add(ix.simCandidates, 1);
       c.add(ix.residualQty, cand.residualQty);
       c.add(ix.simFilledQty, cand.simFilledQty);
-      weighted(ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
+      this.weighted(ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
     }
     c.add(ix.fills, o.fills.length);
-    for (const f of o.fills) {
-      const fq = f.trade.quantity, m = f.quality;
+    const [markout, realized, impact] = ix.horizonMeans;
+    for (let k = 0; k < o.fills.length; k++) {
+      const f = o.fills[k], fq = f.trade.quantity, m = f.quality;
       if (m.insideNbbo === false) c.add(ix.outside, 1);
-      weighted(ix.fillMeans[0], m.effectiveSpreadBps, fq);
-      weighted(ix.fillMeans[1], m.priceImprovementBps, fq);
-      const families = [m.markoutBps, m.realizedSpreadBps, m.priceImpactBps];
-      for (let fam = 0; fam < families.length; fam++) {
-        for (let h = 0; h < families[fam].length; h++) weighted(ix.horizonMeans[fam][h], families[fam][h], fq);
+      this.weighted(ix.fillMeans[0], m.effectiveSpreadBps, fq);
+      this.weighted(ix.fillMeans[1], m.priceImprovementBps, fq);
+      for (let h = 0; h < m.markoutBps.length; h++) {
+        this.weighted(markout[h], m.markoutBps[h], fq);
+        this.weighted(realized[h], m.realizedSpreadBps[h], fq);
+        this.weighted(impact[h], m.priceImpactBps[h], fq);
       }
     }
-    weighted(ix.shortfall[0], o.executionCostBps, q);
-    weighted(ix.shortfall[1], o.opportunityCostBps, q);
-    weighted(ix.shortfall[2], o.implementationShortfallBps, q);
-    for (const g of o.isSweep ? [0, 1] : [0]) {
+    this.weighted(ix.shortfall[0], o.executionCostBps, q);
+    this.weighted(ix.shortfall[1], o.opportunityCostBps, q);
+    this.weighted(ix.shortfall[2], o.implementationShortfallBps, q);
+    for (let g = 0; g < (o.isSweep ? 2 : 1); g++) {
+      const counts = ix.fillCounts[g];
       for (let h = 0; h < o.fillsWithin.length; h++) {
         const w = o.fillsWithin[h];
-        if (w.filled) c.add(ix.fillCounts[g][h][0], 1);
-        if (w.observed) c.add(ix.fillCounts[g][h][1], 1);
+        if (w.filled) c.add(counts[h][0], 1);
+        if (w.observed) c.add(counts[h][1], 1);
       }
     }
     const keys = groupKeys(o);
-    for (const level of LEVELS) {
-      const key = keys[level];
+    for (let l = 0; l < LEVELS.length; l++) {
+      const level = LEVELS[l], key = keys[level];
       if (key === null) continue;
       const acc = this.group(level, key);
       addTo(acc, c);
@@ -192,15 +216,15 @@ export class RollupBuilder {
   }
 
   /**
-   * Adds one trade row of the partition to the Centre Point share: its quantity to `all_trade_qty`, and to
-   * `cp_trade_qty` when it joined a Centre Point order; grouped by its partition, its own participant and
-   * the Sydney hour of its trade time.
+   * Adds trade rows of the partition to the Centre Point share, grouped by their partition, their own
+   * participant and the Sydney hour of their trade time: their quantity (`all_trade_qty`) and the part of it
+   * joined to Centre Point orders (`cp_trade_qty`). Rows of one (participant, hour) may come summed.
    */
-  addTrade(security: string, date: string, participantId: string, hour: number, quantity: number, centrePoint: boolean): void {
+  addTrades(security: string, date: string, participantId: string, hour: number, quantity: number, centrePointQuantity: number): void {
     const { c, ix } = this;
     c.reset();
     c.add(ix.allTradeQty, quantity);
-    if (centrePoint) c.add(ix.cpTradeQty, quantity);
+    c.add(ix.cpTradeQty, centrePointQuantity);
     const keys = tradeGroupKeys(security, date, participantId, hour);
     for (const level of LEVELS) {
       const key = keys[level];

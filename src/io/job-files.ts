@@ -98,8 +98,12 @@ export interface FillRow {
 
 /** One row per fill: a trade row joined to a Centre Point order of the job, with its section 12 measures. */
 export function fillColumns(ctx: TableContext): ColumnSpec<FillRow>[] {
-  const perHorizon = (family: string, pick: (r: FillRow) => (number | null)[]): ColumnSpec<FillRow>[] =>
-    ctx.markoutHorizons.map((h, i) => ({ name: `${family}_${h.label}_bps`, type: 'DOUBLE', get: (r: FillRow) => pick(r)[i], distinct: true }));
+  // One getter per family (not one through a picker): these run once per fill and horizon.
+  const perHorizon = (family: 'markout' | 'realized_spread' | 'price_impact'): ColumnSpec<FillRow>[] => ctx.markoutHorizons.map((h, i) => ({
+    name: `${family}_${h.label}_bps`, type: 'DOUBLE', distinct: true,
+    get: family === 'markout' ? (r: FillRow) => r.fill.quality.markoutBps[i]
+      : family === 'realized_spread' ? (r: FillRow) => r.fill.quality.realizedSpreadBps[i] : (r: FillRow) => r.fill.quality.priceImpactBps[i],
+  }));
   return [
     { name: 'order_id', type: 'UINT64', get: (r) => r.order.orderId, distinct: true },
     ...partitionColumns<FillRow>(ctx, true),
@@ -122,9 +126,9 @@ export function fillColumns(ctx: TableContext): ColumnSpec<FillRow>[] {
     { name: 'price_improvement_bps', type: 'DOUBLE', get: (r) => r.fill.quality.priceImprovementBps, distinct: true },
     { name: 'eq_ratio', type: 'DOUBLE', get: (r) => r.fill.quality.eqRatio, distinct: true },
     { name: 'inside_nbbo', type: 'BOOLEAN', get: (r) => r.fill.quality.insideNbbo },
-    ...perHorizon('markout', (r) => r.fill.quality.markoutBps),
-    ...perHorizon('realized_spread', (r) => r.fill.quality.realizedSpreadBps),
-    ...perHorizon('price_impact', (r) => r.fill.quality.priceImpactBps),
+    ...perHorizon('markout'),
+    ...perHorizon('realized_spread'),
+    ...perHorizon('price_impact'),
   ];
 }
 

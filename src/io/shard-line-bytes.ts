@@ -46,6 +46,24 @@ export class OrderEventBytes {
 export class TradeSideBytes {
   private readonly bounds = new Int32Array(TRADE_FIELDS + 1);
   private readonly texts = new ShortTexts();
+  /** What `share` read last: the line's participant, trade time in whole ms, and quantity. */
+  participantId = '';
+  tradeTimeMs = 0;
+  quantity = 0;
+
+  /**
+   * The Centre Point share's view of a line (participant, trade time in ms, quantity) without building a
+   * trade: false for a line it does not expect (the caller parses it the plain way).
+   */
+  share(buf: Buffer, start: number, end: number): boolean {
+    const b = this.bounds;
+    if (!fieldBounds(buf, start, end, b, TRADE_FIELDS)) return false;
+    const ts = b[1], te = b[2] - 1;
+    this.tradeTimeMs = te - ts > 6 ? numberOf(buf, ts, te - 6) : 0;
+    this.quantity = numberOf(buf, b[4], b[5] - 1);
+    this.participantId = this.texts.get(buf, b[7], b[8] - 1);
+    return true;
+  }
 
   parse(buf: Buffer, start: number, end: number): TradeSide | null {
     const b = this.bounds;

@@ -70,10 +70,12 @@ export function orderIdKey(orderId: bigint): number {
  * order id key (`orderIdKey`, hashed from the line's id digits, no string made) it refuses is
  * skipped on its bytes, never built: a partition's trade shards also hold lit trades and the other side of
  * every match, mostly not wanted by the job. `wanted` is a prefilter: different ids can share a key, so
- * the caller still checks each trade's order id.
+ * the caller still checks each trade's order id. `onUnwanted` gets what the Centre Point share needs of
+ * each skipped line (its participant, trade time in ms and quantity), still without building it.
  */
 export async function readTrades(files: readonly string[], onTrade: (t: TradeSide) => void,
-  wanted?: (orderIdKey: number) => boolean, plain = false): Promise<void> {
+  wanted?: (orderIdKey: number) => boolean, plain = false,
+  onUnwanted?: (participantId: string, tradeTimeMs: number, quantity: number) => void): Promise<void> {
   const bytes = new TradeSideBytes();
   const raw = (buf: Buffer, start: number, end: number): boolean => {
     if (wanted) {
@@ -88,7 +90,12 @@ export async function readTrades(files: readonly string[], onTrade: (t: TradeSid
         }
         key = (Math.imul(key, 31) + d) | 0;
       }
-      if (digits && !wanted(key)) return true;
+      if (digits && !wanted(key)) {
+        if (!onUnwanted) return true;
+        if (!bytes.share(buf, start, end)) return false; // not a line it expects: the plain path gives the trade
+        onUnwanted(bytes.participantId, bytes.tradeTimeMs, bytes.quantity);
+        return true;
+      }
     }
     if (plain) return false;
     const t = bytes.parse(buf, start, end);

@@ -14,9 +14,9 @@ import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
 import { describeOutputs, type JobManifest } from './manifest';
 import { candidateColumns, fillColumns, matchColumns, orderColumns, type FillRow, type MatchRow, type TableContext } from '../io/job-files';
 import { JOB_RECORDS, jobTableFile, partitionPath, type JobTable, type OutputFormat } from '../io/paths';
-import { readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
+import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable, type ColumnSpec } from '../io/tables';
-import { sydneyHour } from '../domain/sydney-time';
+import { sydneyHour, sydneyHourOfMillis } from '../domain/sydney-time';
 import type { JobInputs } from './types';
 
 /** Everything one partition's analysis needs: plain data, so it can be posted to a worker thread. */
@@ -54,6 +54,31 @@ export function orderRuleFilter(f: PartitionTask['orderFilters']): (s: OrderStat
     }
     return true;
   };
+}
+
+/** A partition's trade quantity (all, and joined to Centre Point orders) by (trade participant, Sydney hour). */
+class TradeShare {
+  private readonly byParticipant = new Map<string, { all: Float64Array; cp: Float64Array }>();
+  /** Rows whose sum would leave the safe integers: added one by one (the builder's sums are exact). */
+  private readonly apart: [string, number, number, number][] = [];
+
+  add(participantId: string, hour: number, quantity: number, centrePoint: boolean): void {
+    let p = this.byParticipant.get(participantId);
+    if (!p) this.byParticipant.set(participantId, (p = { all: new Float64Array(24), cp: new Float64Array(24) }));
+    if (!Number.isSafeInteger(p.all[hour] + quantity)) {
+      this.apart.push([participantId, hour, quantity, centrePoint ? quantity : 0]);
+      return;
+    }
+    p.all[hour] += quantity;
+    if (centrePoint) p.cp[hour] += quantity;
+  }
+
+  addTo(rollup: RollupBuilder, security: string, date: string): void {
+    for (const [participant, p] of this.byParticipant) {
+      for (let h = 0; h < 24; h++) if (p.all[h] > 0) rollup.addTrades(security, date, participant, h, p.all[h], p.cp[h]);
+    }
+    for (const [participant, h, all, cp] of this.apart) rollup.addTrades(security, date, participant, h, all, cp);
+  }
 }
 
 /** The folder of a job's records (manifest.json, partial.json) under the run's output folder. */
@@ -101,14 +126,17 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   }
   // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
   // every match): memory follows the joined trades, not the partition's whole trade file.
-  // Every trade row counts towards the Centre Point share's denominator (section 12), so every row is read.
-  const rollup = new RollupBuilder({ markouts: task.settings.markoutHorizons, fills: task.settings.fillHorizons });
+  // Every trade row counts towards the Centre Point share (section 12): the trades of kept orders are
+  // built, the others only summed by (participant, hour), on their bytes.
   const partitionTrades: TradeSide[] = [];
+  const keptKeys = new Set<number>();
+  kept.forEach((_, id) => keptKeys.add(orderIdKey(id)));
+  const share = new TradeShare();
   await readTrades(work(inputs.trades.files), (tr) => {
     const joined = kept.has(tr.orderId);
     if (joined) partitionTrades.push(tr);
-    rollup.addTrade(task.security, task.date, tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
-  });
+    share.add(tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
+  }, (key) => keptKeys.has(key), false, (participant, ms, quantity) => share.add(participant, sydneyHourOfMillis(ms), quantity, false));
   const { byOrder } = joinTrades(kept, partitionTrades);
   byOrder.forEach((trades, id) => { kept.get(id)!.trades = trades; });
   const quotes: Quote[] = [];
@@ -151,6 +179,8 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     const c = sim.candidates[i];
     outcomes.set(c.sweepId, { residualQty: c.residualQty, simFilledQty: c.simFilledQty, priceImprovementBps: c.priceImprovementBps });
   }
+  const rollup = new RollupBuilder({ markouts: task.settings.markoutHorizons, fills: task.settings.fillHorizons });
+  share.addTo(rollup, task.security, task.date);
   let sweeps = 0, mismatch = 0, filledQty = 0;
   const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
   const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };

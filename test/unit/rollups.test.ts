@@ -14,7 +14,7 @@ function serialise(r: Rollup): string {
 /** Adds a job's orders (and trade rows) to a builder. */
 function addJob(b: RollupBuilder, job: RandomJob, keep: (i: number) => boolean = () => true): void {
   job.orders.forEach((o, i) => { if (keep(i)) b.add(o.measures, o.candidate); });
-  job.trades.forEach((t, i) => { if (keep(i)) b.addTrade(job.security, job.date, t.participantId, t.hour, t.quantity, t.joined); });
+  job.trades.forEach((t, i) => { if (keep(i)) b.addTrades(job.security, job.date, t.participantId, t.hour, t.quantity, t.joined ? t.quantity : 0); });
 }
 
 describe('mergeable rollups (sections 10 and 12)', () => {
@@ -32,7 +32,7 @@ describe('mergeable rollups (sections 10 and 12)', () => {
         const tradeOwner = job.trades.map(() => Math.floor(r() * parts.length));
         parts.forEach((p, k) => {
           job.orders.forEach((o, i) => { if (owner[i] === k) p.add(o.measures, o.candidate); });
-          job.trades.forEach((t, i) => { if (tradeOwner[i] === k) p.addTrade(job.security, job.date, t.participantId, t.hour, t.quantity, t.joined); });
+          job.trades.forEach((t, i) => { if (tradeOwner[i] === k) p.addTrades(job.security, job.date, t.participantId, t.hour, t.quantity, t.joined ? t.quantity : 0); });
         });
       }
       const built = parts.map((p) => p.build());
@@ -73,7 +73,7 @@ describe('mergeable rollups (sections 10 and 12)', () => {
 
   it('keeps out groups that only trades reached (groups exist through orders)', () => {
     const b = new RollupBuilder(SHAPE);
-    b.addTrade('X', '2024-09-05', 'LIT-ONLY', 11, 500, false);
+    b.addTrades('X', '2024-09-05', 'LIT-ONLY', 11, 500, 0);
     const job = randomJob(rng(5), 'X', '2024-09-05', 3);
     addJob(b, job);
     const r = b.build();

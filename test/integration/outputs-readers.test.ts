@@ -77,6 +77,8 @@ it('the doc\'s DuckDB, Polars and pyarrow lines read the run\'s orders as one ta
   const tables = lines.map((code) => JSON.parse(runPython(code + EPILOGUE)) as Table);
   const csv = readJobCsv(result.out, 'orders', '110621', '2024-10-01');
   expect(csv.length).toBe(truth.jobs['110621/2024-10-01'].centrePointOrders);
+  // The reference file's Name and DecimalsInPrice (' 110621, SEC0, 3'), on every order row.
+  expect(new Set(csv.map((o) => `${o.security_name}/${o.price_decimals}`))).toEqual(new Set(['SEC0/3']));
   for (const [i, t] of tables.entries()) {
     // Types an analyst relies on, from each reader.
     expect([i, t.order_id.type, t.date.type, t.arrival_time.type, t.arrival_local_time.type, t.security.type]).toEqual([

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readParticipants, readSecurities } from '../../src/io/reference';
@@ -20,7 +20,7 @@ describe('reference files', () => {
 
   it('reads the real sample\'s reference file, when ../shared is there', async () => {
     const sample = path.join(__dirname, '..', '..', '..', 'shared', 'samples', 'asx-drr', 'reference.csv');
-    if (!require('node:fs').existsSync(sample)) {
+    if (!existsSync(sample)) {
       console.warn(`SKIPPED: ${sample} is not there (../shared is absent)`);
       return;
     }

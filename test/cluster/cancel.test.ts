@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunResult } from '../../src/workflows/types';
 import { checkedOutputs, configFile, DATA, ensureDataset, eventually, expectFailedRunInvariants, LONG_DAYS, referenceOutputs, runConfig, startWorkers, useCluster } from './scenario';
@@ -16,6 +16,7 @@ const workers = cluster.workers;
 /** Files a killed or cancelled writer leaves: temporaries of atomic writes, staging folders. */
 function leftovers(dir: string): string[] {
   const found: string[] = [];
+  if (!existsSync(dir)) return found; // a job cancelled before it wrote anything: no output folder yet
   const walk = (d: string): void => {
     for (const e of readdirSync(d)) {
       const p = path.join(d, e);

@@ -155,15 +155,3 @@ export function fillsWithin(arrival: bigint, firstFill: bigint | null, finalEven
     return { filled, observed: filled || seen >= h.ns };
   });
 }
-
-/** Quantity-weighted mean of the non-null values, or null when none has weight. */
-export function weightedMean(values: readonly (number | null)[], weights: readonly number[]): number | null {
-  let sum = 0, weight = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || weights[i] <= 0) continue;
-    sum += v * weights[i];
-    weight += weights[i];
-  }
-  return weight > 0 ? sum / weight : null;
-}

@@ -79,7 +79,7 @@ export interface OrderMeasures {
   fillsWithin: FillWithin[];
 }
 
-/** Fill-quantity-weighted means of an order's fill measures over the non-null values (weightedMean, in one pass). */
+/** Fill-quantity-weighted means of an order's fill measures over the non-null values, in one pass. */
 function fillMeans(fills: readonly Fill[], horizons: number): { effectiveSpread: number | null; priceImprovement: number | null; markouts: (number | null)[] } {
   const sum = new Float64Array(2 + horizons), weight = new Float64Array(2 + horizons);
   const add = (k: number, v: number | null, w: number): void => {

@@ -1,4 +1,8 @@
-import { arrivalQuote, fillQuality, fillsWithin, horizon, midAtEvent, shortfall, weightedMean } from '../../src/domain/execution-quality';
+import { arrivalQuote, fillQuality, fillsWithin, horizon, midAtEvent, shortfall } from '../../src/domain/execution-quality';
+import { measureOrder } from '../../src/domain/order-measures';
+import { orderStates } from '../../src/domain/order-states';
+import { ev, trade } from '../helpers/events';
+import { SETTINGS } from '../helpers/random-orders';
 import { QuoteBook } from '../../src/domain/quotes';
 import type { OrderEvent, Quote } from '../../src/domain/types';
 
@@ -133,9 +137,23 @@ describe('fill probability with censoring', () => {
   });
 });
 
-describe('weighted means', () => {
-  it('weight by quantity over the non-null values', () => {
-    expect(weightedMean([10, null, 40], [1, 5, 3])).toBe(32.5);
-    expect(weightedMean([null], [5])).toBeNull();
+describe('an order\'s section 12 columns (measureOrder)', () => {
+  it('weights its fills\' measures by fill quantity over the non-null ones, and prices its shortfall at its final event', () => {
+    const id = 7904794000124134556n;
+    const states = orderStates([
+      ev({ orderId: id, t: s(-2), sequence: 1n, quantity: 1000, leavesQuantity: 1000 }), // before any quote: no arrival mid
+      ev({ orderId: id, t: s(45), sequence: 2n, quantity: 1000, leavesQuantity: 600, totalMatchedQuantity: 400 }),
+    ]);
+    const fills = [trade({ orderId: id, t: s(3), qty: 300, price: 104 }), trade({ orderId: id, t: s(-1), qty: 100, price: 101 }), trade({ orderId: id, t: s(1), qty: 100, price: 101 })];
+    const m = measureOrder(states, fills, book, { ...SETTINGS, markoutHorizons: H });
+    expect(m.fills.map((f) => f.trade.tradeTime)).toEqual([s(-1), s(1), s(3)]); // in trade-time order
+    // The fill at -1 s has no quote: it counts in no mean; 1 s: effective 0; 3 s (mid 103): 2(104 - 103)/103 x 1e4.
+    close(m.meanEffectiveSpreadBps, (100 * 0 + 300 * (2 / 103) * 1e4) / 400);
+    close(m.meanPriceImprovementBps, (100 * (1 / 101) * 1e4 + 300 * ((104 - 104) / 103) * 1e4) / 400);
+    // Markouts need only mid(t + h): all three fills count at 1 s (mids 101, 103, 103).
+    close(m.meanMarkoutBps[0], (100 * ((101 - 101) / 101) + 100 * ((103 - 101) / 101) + 300 * ((103 - 104) / 104)) * 1e4 / 500);
+    expect(m).toMatchObject({ arrivalMidSource: null, arrivalQuoteAgeMs: null, executionCostBps: null, implementationShortfallBps: null });
+    expect(m.finalMid).toEqual({ twice: 200 }); // the locked 100/100 quote of 40 s prevails at 45 s
+    expect(m.fillsWithin.map((w) => w.filled)).toEqual([false, true, true, true]); // first fill 1 s after arrival: not within 100 ms, within 1 s (inclusive)
   });
 });

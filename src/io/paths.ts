@@ -82,8 +82,8 @@ export function partitionPath(security: string, date: string): string {
 }
 
 /** The folder of a job's commit records (manifest.json, written last, and partial.json). */
-export function jobRecordsDir(p: RunPaths, security: string, date: string): string {
-  return path.join(p.out, JOB_RECORDS, partitionPath(security, date));
+export function jobRecordsDir(out: string, security: string, date: string): string {
+  return path.join(out, JOB_RECORDS, partitionPath(security, date));
 }
 
 /** A job's file of a table, relative to the run's output folder: `<table>/...` or `csv/<table>/...`. */

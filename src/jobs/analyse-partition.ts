@@ -13,7 +13,7 @@ import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
 import { describeOutputs, type JobManifest } from './manifest';
 import { candidateColumns, fillColumns, matchColumns, orderColumns, type FillRow, type MatchRow, type TableContext } from '../io/job-files';
-import { JOB_RECORDS, jobTableFile, partitionPath, type JobTable, type OutputFormat } from '../io/paths';
+import { jobRecordsDir, jobTableFile, type JobTable, type OutputFormat } from '../io/paths';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable, type ColumnSpec } from '../io/tables';
 import { sydneyHour, sydneyHourOfMillis } from '../domain/sydney-time';
@@ -81,10 +81,6 @@ class TradeShare {
   }
 }
 
-/** The folder of a job's records (manifest.json, partial.json) under the run's output folder. */
-export function recordsDir(task: Pick<PartitionTask, 'out' | 'security' | 'date'>): string {
-  return path.join(task.out, JOB_RECORDS, partitionPath(task.security, task.date));
-}
 
 /** Progress of a partition's analysis, for heartbeats: the phase and the order events read so far. */
 export interface PartitionProgress {
@@ -124,10 +120,10 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [], isSweep: isSweep(s.arrival.exchangeOrderType, masks) });
     else ruleFilteredEvents += s.events;
   }
-  // Keep only trades of kept orders while streaming (the shards also hold lit trades and the other side of
-  // every match): memory follows the joined trades, not the partition's whole trade file.
-  // Every trade row counts towards the Centre Point share (section 12): the trades of kept orders are
-  // built, the others only summed by (participant, hour), on their bytes.
+  // Build only trades of kept orders while streaming (the shards also hold lit trades and the other side of
+  // every match): memory follows the joined trades, not the partition's whole trade file. Every trade row
+  // still counts towards the Centre Point share (section 12): the others are summed by (participant, hour)
+  // on their bytes.
   const partitionTrades: TradeSide[] = [];
   const keptKeys = new Set<number>();
   kept.forEach((_, id) => keptKeys.add(orderIdKey(id)));
@@ -193,7 +189,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     if (o.isSweep) sweeps++;
     if (o.filledQtyMismatch) mismatch++;
   }
-  const records = recordsDir(task);
+  const records = jobRecordsDir(task.out, task.security, task.date);
   await mkdir(records, { recursive: true });
   await removeStaleTemps(records);
   await writeJsonAtomic(path.join(records, 'partial.json'), rollupToJson(rollup.build()));

@@ -107,7 +107,7 @@ export async function mergeRunStep(plan: Plan, paths: RunPaths, input: MergeInpu
       partitions.add(partitionPath(security, date));
       const error = failedNow.get(jobKey(security, date)) ?? wholeSecurity.get(security);
       const fingerprint = jobFingerprint(idx.dates[date], plan.config, plan.securities?.[security]);
-      const found = error === undefined ? await committedPartial(paths.out, jobRecordsDir(paths, security, date), fingerprint) : null;
+      const found = error === undefined ? await committedPartial(paths.out, jobRecordsDir(paths.out, security, date), fingerprint) : null;
       if (error !== undefined || typeof found === 'string') {
         failed.push({ security, date, error: error ?? (found as string) });
         continue;

@@ -20,7 +20,7 @@ export async function prepareJob(plan: Plan, paths: RunPaths, job: JobRef): Prom
   const c = plan.config;
   const reference = plan.securities?.[job.security];
   const fingerprint = jobFingerprint(inputs, c, reference);
-  const committed = await readManifest(jobRecordsDir(paths, job.security, job.date));
+  const committed = await readManifest(jobRecordsDir(paths.out, job.security, job.date));
   if (committed && committed.fingerprint === fingerprint && (await outputsProblem(paths.out, committed)) === null) {
     const m = committed;
     // Committed by this very run (an attempt whose worker died after the commit): done here, not skipped.

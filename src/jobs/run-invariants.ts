@@ -54,7 +54,7 @@ export async function checkRunInvariants(summaryFile: string, opts: { ignore?: s
     for (const [date, inputs] of Object.entries(idx.dates)) {
       jobsSeen++;
       for (const kind of ['orders', 'trades', 'nbbo'] as const) inJobs[kind] += inputs[kind].kept;
-      const dir = jobRecordsDir(paths, security, date);
+      const dir = jobRecordsDir(paths.out, security, date);
       // (d)
       const other = folders.get(dir);
       if (other !== undefined) fail(`jobs ${other} and ${JSON.stringify([security, date])} share the folder ${dir}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { jobRecordsDir, jobTableFile, runPaths, type JobTable } from '../../src/io/paths';
+import { jobRecordsDir, jobTableFile, type JobTable } from '../../src/io/paths';
 
 /** Config fragment asking for both per-job formats (tests read the CSV.gz files, which are not the default). */
 export const BOTH_FORMATS = { output: { formats: ['parquet', 'csv'] } } as const;
@@ -19,5 +19,5 @@ export function readJobCsv(out: string, table: JobTable, security: string, date:
 
 /** The folder of a job's manifest.json and partial.json. */
 export function recordsOf(out: string, security: string, date: string): string {
-  return jobRecordsDir({ ...runPaths('/', '/', '/', 'x'), out }, security, date);
+  return jobRecordsDir(out, security, date);
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTES } from '../workflows/shared';
@@ -73,13 +73,14 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     '--log-level', 'warn', ...(dbFile ? ['--db-filename', dbFile] : [])];
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   args.push(...(opts.extraArgs ?? []));
-  const log = openSync(opts.logFile ?? path.join(stateDir, 'temporal-server.log'), 'a');
+  const logFile = opts.logFile ?? path.join(stateDir, 'temporal-server.log');
+  const log = openSync(logFile, 'a');
   const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', log, log], detached: false });
   let exited: number | null = null;
   child.once('exit', (code) => { exited = code ?? -1; });
   const deadline = Date.now() + (opts.startTimeoutSeconds ?? 60) * 1000;
   while (!(await portOpen(port))) {
-    if (exited !== null) throw new Error(`temporal server start-dev exited with ${exited}; see ${opts.logFile ?? path.join(stateDir, 'temporal-server.log')}`);
+    if (exited !== null) throw new Error(`temporal server start-dev exited with ${exited}: ${lastLine(logFile)} (see ${logFile})`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`temporal server start-dev did not open ${address} in time`);
@@ -100,4 +101,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       child.kill('SIGKILL');
     }),
   };
+}
+
+/** The log's last non-empty line, where start-dev writes why it stopped (e.g. a port already in use). */
+function lastLine(file: string): string {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return (lines.at(-1) ?? '(empty log)').slice(0, 500);
 }

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../src/client/dev-server';
+import { startDevServer, type DevServer, type DevServerOptions } from '../../src/client/dev-server';
 import { startInput } from '../../src/client/history';
 import { createSweepflowWorker } from '../../src/worker/worker';
 
@@ -22,6 +22,23 @@ export function freePort(): Promise<number> {
     });
     srv.once('error', reject);
   });
+}
+
+/**
+ * Starts a dev server on free ports, picking new ones when another process took a port between the pick
+ * and the server's bind (parallel test files start servers at the same time).
+ */
+export async function startOnFreePorts(opts: Omit<DevServerOptions, 'port' | 'uiPort'>, attempts = 5): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    let uiPort = await freePort();
+    while (uiPort === port) uiPort = await freePort();
+    try {
+      return await startDevServer({ ...opts, port, uiPort });
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use/.test(String(err))) throw err;
+    }
+  }
 }
 
 export interface TestEnv {
@@ -47,9 +64,7 @@ export async function startTestEnv(name: string, extraArgs: string[] = []): Prom
     runtimeInstalled = true;
   }
   mkdirSync(TEST_OUTPUT, { recursive: true });
-  const port = await freePort();
-  const uiPort = await freePort();
-  const server = await startDevServer({ port, uiPort, dbFile: null, extraArgs, logFile: path.join(TEST_OUTPUT, `temporal-${name}.log`) });
+  const server = await startOnFreePorts({ dbFile: null, extraArgs, logFile: path.join(TEST_OUTPUT, `temporal-${name}.log`) });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = checkedClient(new Client({ connection }));

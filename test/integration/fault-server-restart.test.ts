@@ -8,7 +8,7 @@ import { generate, type Truth } from '../../src/generator/generate';
 import { createSweepflowWorker } from '../../src/worker/worker';
 import { progressQuery } from '../../src/workflows/shared';
 import type { RunResult } from '../../src/workflows/types';
-import { eventually, freePort, TEST_OUTPUT } from '../helpers/temporal-env';
+import { eventually, startOnFreePorts, TEST_OUTPUT } from '../helpers/temporal-env';
 
 /** The Temporal dev server is killed mid-run and restarted on its SQLite file: the run completes. */
 const dir = path.join(TEST_OUTPUT, 'fault-server');
@@ -31,9 +31,10 @@ it('finishes the run after the server is SIGKILLed during the jobs and restarted
   } catch {
     // installed by another test file in this process
   }
-  const port = await freePort(), uiPort = await freePort();
-  const opts = { port, uiPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') };
-  server = await startDevServer(opts);
+  server = await startOnFreePorts({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  const [host, port] = server.address.split(':');
+  const opts = { port: Number(port), uiPort: Number(new URL(server.uiUrl).port), dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') };
+  expect(host).toBe('127.0.0.1');
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
   const { worker } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'restart-q', workflowBundle, shutdownGraceSeconds: 1 });

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const tGen = Date.now();
-  await generate({ securities, dates, rowsPerJob: 3, seed: 3, out: path.join(dir, 'data') });
+  // A quote every 20 to 40 minutes: tiny jobs measure orchestration, not a dense NBBO series (about 12 a day).
+  await generate({ securities, dates, rowsPerJob: 3, seed: 3, out: path.join(dir, 'data'), quoteGapMs: [1_200_000, 2_400_000] });
   process.stdout.write(`generated ${securities} securities x ${dates} dates = ${securities * dates} jobs in ${((Date.now() - tGen) / 1000).toFixed(1)} s\n`);
 
   const port = await freePort();

@@ -24,6 +24,11 @@ export interface GenerateOptions {
   gzip?: boolean;
   /** One file per (security, date) per kind instead of one per date. @default false */
   smallFiles?: boolean;
+  /**
+   * Milliseconds between two NBBO quotes, drawn uniformly from [min, max]: a day holds about 22 million /
+   * mean of them, whatever `rowsPerJob` is (tiny jobs want a sparse series). @default [200, 4000]
+   */
+  quoteGapMs?: readonly [number, number];
 }
 
 export interface Truth {
@@ -125,7 +130,7 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
     const dayRows: { ts: bigint; seq: bigint; line: (row: number) => string; kind: 'orders' | 'trades' | 'nbbo' }[] = [];
     let rowNo = { orders: 0, trades: 0, nbbo: 0 };
     for (const security of securities) {
-      const day = generateDay(rnd, counters, date, offsetHours, opts.rowsPerJob, participants);
+      const day = generateDay(rnd, counters, date, offsetHours, opts.rowsPerJob, participants, opts.quoteGapMs);
       truth.jobs[`${security}/${date}`] = day.truth;
       truth.totals.orderRows += day.events.length;
       truth.totals.tradeRows += day.trades.length;

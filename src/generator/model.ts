@@ -70,6 +70,9 @@ export function sydneyLocalToUtcNs(date: string, msOfDay: number, offsetHours: n
   return BigInt(utcMs) * 1_000_000n;
 }
 
+/** Milliseconds between two NBBO quotes: a dense series, as a liquid security's. */
+export const DENSE_QUOTE_GAP_MS = [200, 4000] as const;
+
 export interface Counters {
   orderId: bigint;
   seq: bigint;
@@ -78,6 +81,7 @@ export interface Counters {
 
 export function generateDay(
   rnd: Random, counters: Counters, date: string, offsetHours: number, targetEvents: number, participants: readonly string[],
+  quoteGapMs: readonly [number, number] = DENSE_QUOTE_GAP_MS,
 ): DayOutput {
   const events: GenEvent[] = [];
   const trades: GenTrade[] = [];
@@ -96,7 +100,7 @@ export function generateDay(
   const quotes: DayOutput['quotes'] = [];
   const valid: { ts: bigint; mid: number; half: number }[] = [];
   let walk = basePx;
-  for (let t = open - 60_000; t < close + 600_000; t += rnd.int(200, 4000)) {
+  for (let t = open - 60_000; t < close + 600_000; t += rnd.int(quoteGapMs[0], quoteGapMs[1])) {
     walk = Math.max(20, walk + rnd.int(-1, 1));
     const half = rnd.chance(0.8) ? 1 : 2;
     const ts = sydneyLocalToUtcNs(date, t, offsetHours) + BigInt(rnd.int(0, 999_999));

@@ -15,6 +15,8 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { startDevServer } from '../client/dev-server';
 import { generate } from '../generator/generate';
 import { duckdbReferences } from './duckdb-references';
+import { sharedThreadPool } from '../threads/pool';
+import { heapGrowthPercent } from '../worker/memory';
 import { createSweepflowWorker } from '../worker/worker';
 import type { RunResult } from '../workflows/types';
 
@@ -77,8 +79,12 @@ async function main(): Promise<void> {
   const base = path.join(ROOT, 'bench-data', 'e2e');
   rmSync(base, { recursive: true, force: true });
   const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: null, logFile: path.join(ROOT, 'bench-data', 'e2e-temporal.log') });
-  let peak = 0;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  let peak = 0, mainHeapPeak = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    mainHeapPeak = Math.max(mainHeapPeak, m.heapTotal);
+  }, 100);
   let seconds = 0;
   let serverPeak: number | null = null;
   let serverCpu: number | null = null;
@@ -115,6 +121,8 @@ async function main(): Promise<void> {
     `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
     `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client) ` +
     `temporal_server_peak_rss_MB=${serverPeak ?? 'n/a'}\n`);
+  process.stdout.write(`memory: main thread heap peak ${Math.round(mainHeapPeak / 1048576)} MB, largest pool thread heap ` +
+    `${Math.round(sharedThreadPool().peakThreadHeapBytes / 1048576)} MB (heap growth ${heapGrowthPercent()}%)\n`);
   process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
     `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { findCutPoints } from '../io/cut-points';
 import { shardSplitTask } from '../io/shard-split';
@@ -19,7 +20,7 @@ parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
   const run = task.type === 'cuts' ? findCutPoints(task.task.file, task.task.size, task.task.targetBytes, (bytes) => progress({ bytes }))
     : task.type === 'shard' ? shardSplitTask(task.task, progress) : analysePartition(task.task, progress);
   (run as Promise<unknown>).then(
-    (outcome) => parentPort!.postMessage({ id: msg.id, outcome }),
+    (outcome) => parentPort!.postMessage({ id: msg.id, outcome, heapBytes: getHeapStatistics().total_heap_size }),
     (e: Error) => parentPort!.postMessage({
       id: msg.id,
       error: { message: e.message, kind: failureKind(e) },

@@ -57,13 +57,16 @@ export class ThreadPool {
   private readonly pending = new Map<number, Pending>();
   private created = 0;
   private nextId = 1;
+  /** The largest V8 heap (total_heap_size) a thread reported at the end of a task, in bytes. */
+  peakThreadHeapBytes = 0;
   readonly script: string | null = threadScript();
 
   constructor(readonly size = envInt('SWEEPFLOW_THREADS', 1, 1024, os.availableParallelism())) {}
 
   private spawn(): Worker {
     const w = new Worker(this.script!);
-    w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; error?: { message: string; kind: string } }) => {
+    w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; heapBytes?: number; error?: { message: string; kind: string } }) => {
+      if (m.heapBytes && m.heapBytes > this.peakThreadHeapBytes) this.peakThreadHeapBytes = m.heapBytes;
       const p = this.pending.get(m.id);
       if (!p) return;
       if (m.progress) return p.onProgress(m.progress);

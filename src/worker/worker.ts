@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '../activities';
 import { detectHost, type HostProfile } from '../config/host-profile';
 import { envInt } from '../config/env';
+import { boundHeapGrowth } from './memory';
 import { configSchema } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/shared';
 
@@ -26,6 +27,7 @@ export interface SweepflowWorkerOptions {
 export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promise<{ worker: Worker; profile: HostProfile }> {
   const profile = opts.profile ?? (await detectHost(configSchema.shape.processing.parse(undefined)));
   const slots = envInt('SWEEPFLOW_ACTIVITY_SLOTS', 1, 10_000, profile.activitySlots);
+  boundHeapGrowth();
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

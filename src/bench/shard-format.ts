@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { ORDER_SHARD_COLUMNS } from '../domain/ingest-rules';
+import { ORDER_SHARD } from '../domain/shard-records';
 import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   let t = process.hrtime.bigint();
   const sec = (): number => { const n = process.hrtime.bigint(), s = Number(n - t) / 1e9; t = n; return s; };
-  const writer = new PartitionWriter(ORDER_SHARD_COLUMNS);
+  const writer = new PartitionWriter(ORDER_SHARD.columns);
   for (const l of lines) writer.writeLine(csvFile, l);
   writer.flush();
   const csvWrite = sec();

@@ -1,15 +1,7 @@
 import { isCentrePoint, type OrderTypeMasks } from './order-type';
 import { sydneyDateOfMillis } from './sydney-time';
+import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from './shard-records';
 import { clean, isNanosTime, isSafeCount, isSignedInt, isUint64, keyTextProblem } from './field-text';
-
-/** CSV text of a free-text field (validated numbers never need quoting). */
-function text(v: string): string {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 44 || c === 34 || c === 10 || c === 13) return `"${v.replace(/"/g, '""')}"`;
-  }
-  return v;
-}
 
 /**
  * Row-level rules of the shard step, one per input kind: validate the fields the pipeline interprets,
@@ -26,13 +18,6 @@ export const MAX_TRADE_NOTIONAL = Number.MAX_SAFE_INTEGER;
 
 /** Column positions of one file's logical fields (-1 = absent). */
 export type Cols = Record<string, number>;
-
-/** Normalised shard columns. */
-export const ORDER_SHARD_COLUMNS = ['order_id', 'timestamp', 'sequence', 'file_order', 'security', 'side', 'price',
-  'quantity', 'leaves', 'matched', 'type', 'participant', 'national_bid', 'national_offer', 'timevalidity'] as const;
-export const TRADE_SHARD_COLUMNS = ['order_id', 'trade_time', 'security', 'price', 'quantity', 'side', 'match_group_id', 'participant',
-  'deal_source'] as const;
-export const QUOTE_SHARD_COLUMNS = ['timestamp', 'security', 'bid', 'offer'] as const;
 
 function get(fields: string[], i: number): string {
   return i < 0 ? '' : clean(fields[i]);
@@ -95,9 +80,11 @@ export function orderRow(fields: string[], c: Cols, width: number, fileOrder: nu
   if (!isCentrePoint(Number(type), masks)) return { kind: 'filter', ...where };
   return {
     kind: 'keep', ...where,
-    line: `${orderId},${ts},${seq},${fileOrder},${text(security)},${side},${get(fields, c.price)},${get(fields, c.quantity)},` +
-      `${get(fields, c.leavesquantity)},${get(fields, c.totalmatchedquantity)},${type},${text(participant)},${nb},${no},` +
-      `${c.timevalidity < 0 ? '' : text(get(fields, c.timevalidity) || 'null')}\n`,
+    line: ORDER_SHARD.line({
+      order_id: orderId, timestamp: ts, sequence: seq, file_order: String(fileOrder), security, side, price: get(fields, c.price),
+      quantity: get(fields, c.quantity), leaves: get(fields, c.leavesquantity), matched: get(fields, c.totalmatchedquantity), type,
+      participant, national_bid: nb, national_offer: no, timevalidity: c.timevalidity < 0 ? '' : get(fields, c.timevalidity) || 'null',
+    }),
   };
 }
 
@@ -128,7 +115,12 @@ export function tradeRow(fields: string[], c: Cols, width: number): RowOutcome {
   const participant = get(fields, c.participantid), dealSource = get(fields, c.dealsource);
   const badText = keyTextProblem('participantid', participant, false) ?? keyTextProblem('dealsource', dealSource, false);
   if (badText) return { kind: 'reject', reason: badText, ...where };
-  return { kind: 'keep', ...where, line: `${orderId},${ts},${text(security)},${price},${qty},${side},${mg},${text(participant)},${text(dealSource)}\n` };
+  return {
+    kind: 'keep', ...where,
+    line: TRADE_SHARD.line({
+      order_id: orderId, trade_time: ts, security, price, quantity: qty, side, match_group_id: mg, participant, deal_source: dealSource,
+    }),
+  };
 }
 
 export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
@@ -144,5 +136,5 @@ export function quoteRow(fields: string[], c: Cols, width: number): RowOutcome {
   const bid = get(fields, c.bidprice), offer = get(fields, c.offerprice);
   if (!quoteOk(bid)) return { kind: 'reject', reason: `bidprice is not an integer: '${bid}'`, security, date };
   if (!quoteOk(offer)) return { kind: 'reject', reason: `offerprice is not an integer: '${offer}'`, security, date };
-  return { kind: 'keep', security, date, line: `${ts},${text(security)},${bid},${offer}\n` };
+  return { kind: 'keep', security, date, line: QUOTE_SHARD.line({ timestamp: ts, security, bid, offer }) };
 }

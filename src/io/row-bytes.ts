@@ -1,4 +1,5 @@
 import { MAX_TRADE_NOTIONAL, type Cols } from '../domain/ingest-rules';
+import { ORDER_SHARD, TRADE_SHARD, type ShardLayout } from '../domain/shard-records';
 import { sydneyDateOfMillis } from '../domain/sydney-time';
 import { writeDigits } from './csv-writer';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
@@ -53,6 +54,13 @@ export class ShortTexts {
     return v;
   }
 }
+
+/** Input column of each shard field, in line order (-1: absent from the input, or computed by the shard step). */
+function shardSources<N extends string>(layout: ShardLayout<N>, cols: Cols): Int32Array {
+  return Int32Array.from(layout.fields, (f) => (f.from === null ? -1 : cols[f.from] ?? -1));
+}
+
+const FILE_ORDER = ORDER_SHARD.at.file_order, TIME_VALIDITY = ORDER_SHARD.at.timevalidity;
 
 /** Field offsets of one record, the output line being built, and the security code cache. */
 abstract class RowBytes {
@@ -122,6 +130,11 @@ abstract class RowBytes {
     this.p = p;
   }
 
+  /** Appends the input fields `sources[from, to)` (input column positions, in shard-line order). */
+  protected putAll(buf: Buffer, sources: Int32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) this.put(buf, sources[i]);
+  }
+
   /** Ends the line: the last comma becomes the newline. */
   protected finish(): void {
     this.line[this.p - 1] = 10;
@@ -137,6 +150,7 @@ abstract class RowBytes {
 /** `orderRow` on bytes: KEEP (with the shard line), FILTER (not Centre Point) or DEFER. */
 export class OrderRowBytes extends RowBytes {
   private readonly countFields: number[];
+  private readonly sources: Int32Array;
   private readonly c: Record<'orderId' | 'ts' | 'seq' | 'security' | 'side' | 'price' | 'qty' | 'leaves' | 'matched' | 'type' | 'participant' | 'nb' | 'no' | 'tv', number>;
 
   constructor(cols: Cols, width: number, private readonly masks: OrderTypeMasks) {
@@ -149,6 +163,7 @@ export class OrderRowBytes extends RowBytes {
     };
     const c = this.c;
     this.countFields = [c.price, c.qty, c.leaves, c.matched];
+    this.sources = shardSources(ORDER_SHARD, cols);
   }
 
   /** Classifies the record buf[start, end) (no line ending, no quote byte). `fileOrder` < 2^53. */
@@ -169,18 +184,18 @@ export class OrderRowBytes extends RowBytes {
     if (!isCentrePoint(numberOf(buf, b[c.type], b[c.type + 1] - 1), this.masks)) return FILTER;
     if (c.tv >= 0 && !this.plain(buf, c.tv)) return DEFER;
 
-    const out = this.line;
+    // The shard line, in ORDER_SHARD's order: copied fields, then the file order, then the time validity
+    // (absent = empty, empty = "null", as orderRow writes it).
+    const out = this.line, src = this.sources;
     this.p = 0;
-    this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.seq);
-    let p = writeDigits(out, this.p, fileOrder);
-    out[p++] = COMMA;
-    this.p = p;
-    this.put(buf, c.security); this.put(buf, c.side); this.put(buf, c.price); this.put(buf, c.qty); this.put(buf, c.leaves);
-    this.put(buf, c.matched); this.put(buf, c.type); this.put(buf, c.participant); this.put(buf, c.nb); this.put(buf, c.no);
-    // The time validity: absent = empty, empty = "null" (as orderRow writes it).
+    this.putAll(buf, src, 0, FILE_ORDER);
+    this.p = writeDigits(out, this.p, fileOrder);
+    out[this.p++] = COMMA;
+    this.putAll(buf, src, FILE_ORDER + 1, TIME_VALIDITY);
     if (c.tv < 0) this.p++;
     else if (this.empty(c.tv)) this.p += NULL_TEXT.copy(out, this.p) + 1;
     else this.put(buf, c.tv);
+    this.putAll(buf, src, TIME_VALIDITY + 1, src.length);
     this.finish();
     return KEEP;
   }
@@ -189,9 +204,11 @@ export class OrderRowBytes extends RowBytes {
 /** `tradeRow` on bytes: KEEP (with the shard line) or DEFER (trades are never filtered here). */
 export class TradeRowBytes extends RowBytes {
   private readonly c: Record<'orderId' | 'ts' | 'security' | 'price' | 'qty' | 'side' | 'mg' | 'participant' | 'dealSource', number>;
+  private readonly sources: Int32Array;
 
   constructor(cols: Cols, width: number) {
     super(width);
+    this.sources = shardSources(TRADE_SHARD, cols);
     this.c = {
       orderId: cols.orderid, ts: cols.tradetime, security: cols.securitycode, price: cols.tradeprice, qty: cols.quantity,
       side: cols.side, mg: cols.matchgroupid, participant: cols.participantid, dealSource: cols.dealsource,
@@ -211,8 +228,7 @@ export class TradeRowBytes extends RowBytes {
     if ((c.participant >= 0 && !this.plain(buf, c.participant)) || (c.dealSource >= 0 && !this.plain(buf, c.dealSource))) return DEFER;
     this.place(buf, c.security, c.ts);
     this.p = 0;
-    this.put(buf, c.orderId); this.put(buf, c.ts); this.put(buf, c.security); this.put(buf, c.price); this.put(buf, c.qty);
-    this.put(buf, c.side); this.put(buf, c.mg); this.put(buf, c.participant); this.put(buf, c.dealSource);
+    this.putAll(buf, this.sources, 0, this.sources.length);
     this.finish();
     return KEEP;
   }

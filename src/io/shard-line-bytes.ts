@@ -1,13 +1,15 @@
 import type { OrderEvent, Side, TradeSide } from '../domain/types';
+import { ORDER_SHARD, TRADE_SHARD } from '../domain/shard-records';
 import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
 
 /**
- * Records from the bytes of shard lines (our own format, validated when sharded: see domain/ingest-rules
- * ORDER_SHARD_COLUMNS and TRADE_SHARD_COLUMNS), without splitting each line into strings. A parser returns
+ * Records from the bytes of shard lines (our own format, validated when sharded; the layouts are
+ * domain/shard-records ORDER_SHARD and TRADE_SHARD), without splitting each line into strings. A parser returns
  * null for a line it does not expect (another field count); the caller then parses it the plain way. The
  * tests check both against the plain parse on whole shard files.
  */
-const FIELDS = 15, TRADE_FIELDS = 9, MINUS = 45, ZERO = 48;
+const O = ORDER_SHARD.at, T = TRADE_SHARD.at;
+const FIELDS = ORDER_SHARD.columns.length, TRADE_FIELDS = TRADE_SHARD.columns.length, MINUS = 45, ZERO = 48;
 
 export class OrderEventBytes {
   private readonly bounds = new Int32Array(FIELDS + 1);
@@ -17,23 +19,23 @@ export class OrderEventBytes {
     const b = this.bounds;
     if (!fieldBounds(buf, start, end, b, FIELDS)) return null;
     const s = (f: number): number => b[f], e = (f: number): number => b[f + 1] - 1;
-    const seqEmpty = e(2) === s(2), tvEmpty = e(14) === s(14);
+    const seqEmpty = e(O.sequence) === s(O.sequence), tvEmpty = e(O.timevalidity) === s(O.timevalidity);
     return {
-      orderId: bigIntOf(buf, s(0), e(0)),
-      timestamp: bigIntOf(buf, s(1), e(1)),
-      sequence: seqEmpty ? null : bigIntOf(buf, s(2), e(2)),
-      fileOrder: numberOf(buf, s(3), e(3)),
-      security: this.text(buf, s(4), e(4)),
-      side: numberOf(buf, s(5), e(5)) as Side,
-      price: numberOf(buf, s(6), e(6)),
-      quantity: numberOf(buf, s(7), e(7)),
-      leavesQuantity: numberOf(buf, s(8), e(8)),
-      totalMatchedQuantity: numberOf(buf, s(9), e(9)),
-      exchangeOrderType: numberOf(buf, s(10), e(10)),
-      participantId: this.text(buf, s(11), e(11)),
-      nationalBid: quote(buf, s(12), e(12)),
-      nationalOffer: quote(buf, s(13), e(13)),
-      timeValidity: tvEmpty ? null : this.text(buf, s(14), e(14)),
+      orderId: bigIntOf(buf, s(O.order_id), e(O.order_id)),
+      timestamp: bigIntOf(buf, s(O.timestamp), e(O.timestamp)),
+      sequence: seqEmpty ? null : bigIntOf(buf, s(O.sequence), e(O.sequence)),
+      fileOrder: numberOf(buf, s(O.file_order), e(O.file_order)),
+      security: this.text(buf, s(O.security), e(O.security)),
+      side: numberOf(buf, s(O.side), e(O.side)) as Side,
+      price: numberOf(buf, s(O.price), e(O.price)),
+      quantity: numberOf(buf, s(O.quantity), e(O.quantity)),
+      leavesQuantity: numberOf(buf, s(O.leaves), e(O.leaves)),
+      totalMatchedQuantity: numberOf(buf, s(O.matched), e(O.matched)),
+      exchangeOrderType: numberOf(buf, s(O.type), e(O.type)),
+      participantId: this.text(buf, s(O.participant), e(O.participant)),
+      nationalBid: quote(buf, s(O.national_bid), e(O.national_bid)),
+      nationalOffer: quote(buf, s(O.national_offer), e(O.national_offer)),
+      timeValidity: tvEmpty ? null : this.text(buf, s(O.timevalidity), e(O.timevalidity)),
     };
   }
 
@@ -58,10 +60,10 @@ export class TradeSideBytes {
   share(buf: Buffer, start: number, end: number): boolean {
     const b = this.bounds;
     if (!fieldBounds(buf, start, end, b, TRADE_FIELDS)) return false;
-    const ts = b[1], te = b[2] - 1;
+    const ts = b[T.trade_time], te = b[T.trade_time + 1] - 1;
     this.tradeTimeMs = te - ts > 6 ? numberOf(buf, ts, te - 6) : 0;
-    this.quantity = numberOf(buf, b[4], b[5] - 1);
-    this.participantId = this.texts.get(buf, b[7], b[8] - 1);
+    this.quantity = numberOf(buf, b[T.quantity], b[T.quantity + 1] - 1);
+    this.participantId = this.texts.get(buf, b[T.participant], b[T.participant + 1] - 1);
     return true;
   }
 
@@ -70,15 +72,15 @@ export class TradeSideBytes {
     if (!fieldBounds(buf, start, end, b, TRADE_FIELDS)) return null;
     const s = (f: number): number => b[f], e = (f: number): number => b[f + 1] - 1;
     return {
-      orderId: bigIntOf(buf, s(0), e(0)),
-      tradeTime: bigIntOf(buf, s(1), e(1)),
-      security: this.texts.get(buf, s(2), e(2)),
-      price: numberOf(buf, s(3), e(3)),
-      quantity: numberOf(buf, s(4), e(4)),
-      side: numberOf(buf, s(5), e(5)) as Side,
-      matchGroupId: e(6) === s(6) ? null : bigIntOf(buf, s(6), e(6)),
-      participantId: this.texts.get(buf, s(7), e(7)),
-      dealSource: this.texts.get(buf, s(8), e(8)),
+      orderId: bigIntOf(buf, s(T.order_id), e(T.order_id)),
+      tradeTime: bigIntOf(buf, s(T.trade_time), e(T.trade_time)),
+      security: this.texts.get(buf, s(T.security), e(T.security)),
+      price: numberOf(buf, s(T.price), e(T.price)),
+      quantity: numberOf(buf, s(T.quantity), e(T.quantity)),
+      side: numberOf(buf, s(T.side), e(T.side)) as Side,
+      matchGroupId: e(T.match_group_id) === s(T.match_group_id) ? null : bigIntOf(buf, s(T.match_group_id), e(T.match_group_id)),
+      participantId: this.texts.get(buf, s(T.participant), e(T.participant)),
+      dealSource: this.texts.get(buf, s(T.deal_source), e(T.deal_source)),
     };
   }
 }

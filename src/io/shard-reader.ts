@@ -1,10 +1,11 @@
 import { quoteValue } from '../domain/quotes';
 import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
+import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from '../domain/shard-records';
 import { readCsv } from './csv-file';
 import { OrderEventBytes, TradeSideBytes } from './shard-line-bytes';
 
 /**
- * Reads the normalised shard files written by the shard step (columns fixed by domain/ingest-rules) back
+ * Reads the normalised shard files written by the shard step (layouts in domain/shard-records) back
  * into typed records. The rows were validated when sharded, so parsing here is direct.
  */
 async function readRows(files: readonly string[], onRow: (f: string[]) => void,
@@ -45,11 +46,13 @@ export async function readOrderEvents(files: readonly string[], onEvent: (e: Ord
     }
     return e !== null;
   };
+  const O = ORDER_SHARD.at;
   await readRows(files, (f) => onEvent({
-    orderId: BigInt(f[0]), timestamp: BigInt(f[1]), sequence: f[2] === '' ? null : BigInt(f[2]), fileOrder: base + Number(f[3]),
-    security: f[4], side: Number(f[5]) as Side, price: Number(f[6]), quantity: Number(f[7]), leavesQuantity: Number(f[8]),
-    totalMatchedQuantity: Number(f[9]), exchangeOrderType: Number(f[10]), participantId: f[11],
-    nationalBid: quoteValue(f[12]), nationalOffer: quoteValue(f[13]), timeValidity: f[14] === '' ? null : f[14],
+    orderId: BigInt(f[O.order_id]), timestamp: BigInt(f[O.timestamp]), sequence: f[O.sequence] === '' ? null : BigInt(f[O.sequence]),
+    fileOrder: base + Number(f[O.file_order]), security: f[O.security], side: Number(f[O.side]) as Side, price: Number(f[O.price]),
+    quantity: Number(f[O.quantity]), leavesQuantity: Number(f[O.leaves]), totalMatchedQuantity: Number(f[O.matched]),
+    exchangeOrderType: Number(f[O.type]), participantId: f[O.participant], nationalBid: quoteValue(f[O.national_bid]),
+    nationalOffer: quoteValue(f[O.national_offer]), timeValidity: f[O.timevalidity] === '' ? null : f[O.timevalidity],
   }), plain ? undefined : fast, (i) => { base = i * FILE_ORDER_STRIDE; });
 }
 
@@ -77,6 +80,8 @@ export async function readTrades(files: readonly string[], onTrade: (t: TradeSid
   wanted?: (orderIdKey: number) => boolean, plain = false,
   onUnwanted?: (participantId: string, tradeTimeMs: number, quantity: number) => void): Promise<void> {
   const bytes = new TradeSideBytes();
+  // The prefilter reads the order id as the line's first field.
+  if (TRADE_SHARD.at.order_id !== 0) throw new Error('TRADE_SHARD must start with order_id');
   const raw = (buf: Buffer, start: number, end: number): boolean => {
     if (wanted) {
       let c = buf.indexOf(44, start);
@@ -102,12 +107,15 @@ export async function readTrades(files: readonly string[], onTrade: (t: TradeSid
     if (t) onTrade(t);
     return t !== null;
   };
+  const T = TRADE_SHARD.at;
   await readRows(files, (f) => onTrade({
-    orderId: BigInt(f[0]), tradeTime: BigInt(f[1]), security: f[2], price: Number(f[3]), quantity: Number(f[4]),
-    side: Number(f[5]) as Side, matchGroupId: f[6] === '' ? null : BigInt(f[6]), participantId: f[7], dealSource: f[8],
+    orderId: BigInt(f[T.order_id]), tradeTime: BigInt(f[T.trade_time]), security: f[T.security], price: Number(f[T.price]),
+    quantity: Number(f[T.quantity]), side: Number(f[T.side]) as Side,
+    matchGroupId: f[T.match_group_id] === '' ? null : BigInt(f[T.match_group_id]), participantId: f[T.participant], dealSource: f[T.deal_source],
   }), wanted || !plain ? raw : undefined);
 }
 
 export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void): Promise<void> {
-  await readRows(files, (f) => onQuote({ timestamp: BigInt(f[0]), security: f[1], bid: quoteValue(f[2]), offer: quoteValue(f[3]) }));
+  const Q = QUOTE_SHARD.at;
+  await readRows(files, (f) => onQuote({ timestamp: BigInt(f[Q.timestamp]), security: f[Q.security], bid: quoteValue(f[Q.bid]), offer: quoteValue(f[Q.offer]) }));
 }

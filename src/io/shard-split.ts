@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { orderRow, ORDER_SHARD_COLUMNS, quoteRow, QUOTE_SHARD_COLUMNS, tradeRow, TRADE_SHARD_COLUMNS, type RowOutcome } from '../domain/ingest-rules';
+import { orderRow, quoteRow, tradeRow, type RowOutcome } from '../domain/ingest-rules';
+import { SHARD_LAYOUTS } from '../domain/shard-records';
 import type { Split } from '../domain/splits';
 import { writeJsonAtomic } from './atomic';
 import { bindColumns, type ColumnIndex } from './columns';
@@ -91,10 +92,6 @@ export class RejectLimitError extends InputError {}
 
 const EMPTY = (): Counts => ({ read: 0, kept: 0, filtered: 0, rejected: 0 });
 
-const SHARD_COLUMNS: Record<string, readonly string[]> = {
-  orders: ORDER_SHARD_COLUMNS, trades: TRADE_SHARD_COLUMNS, nbbo: QUOTE_SHARD_COLUMNS,
-};
-
 export function splitManifestPath(work: string, splitId: string): string {
   return path.join(work, 'splits', `${splitId}.json`);
 }
@@ -162,7 +159,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   await mkdir(paths.staging, { recursive: true });
   await discardStaged(paths.staging, split.id);
   const staging = path.join(paths.staging, `${split.id}.${randomBytes(4).toString('hex')}`);
-  const writer = new PartitionWriter(SHARD_COLUMNS[split.kind], task.chunkRows * 256);
+  const writer = new PartitionWriter(SHARD_LAYOUTS[split.kind as keyof typeof SHARD_LAYOUTS].columns, task.chunkRows * 256);
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);
   const rejectsStaged = path.join(staging, 'rejects.csv');
   const partitions: PartitionCounts[] = [];

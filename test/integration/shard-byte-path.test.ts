@@ -5,7 +5,7 @@ import { generate } from '../../src/generator/generate';
 import { findCutPoints } from '../../src/io/cut-points';
 import { orderIdKey, readOrderEvents, readTrades } from '../../src/io/shard-reader';
 import { shardSplitTask, type ShardTask, plannedInput } from '../../src/io/shard-split';
-import { ORDER_SHARD_COLUMNS, TRADE_SHARD_COLUMNS } from '../../src/domain/ingest-rules';
+import { ORDER_SHARD, TRADE_SHARD } from '../../src/domain/shard-records';
 import type { OrderEvent, TradeSide } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
 
@@ -88,7 +88,7 @@ it('order events read from shard bytes equal the plain parse, on every shard and
   expect(shards.length).toBeGreaterThan(5);
   const edge = path.join(dir, 'edge', 'orders.csv');
   mkdirSync(path.dirname(edge), { recursive: true });
-  writeFileSync(edge, [ORDER_SHARD_COLUMNS.join(','),
+  writeFileSync(edge, [ORDER_SHARD.columns.join(','),
     '18446744073709551615,1728144000000000000,,10000000005,BHP,1,100,5,5,0,2048,P1,-9223372036854775808,0,null',
     '7,0001,42,3,"A,B",2,1,1,0,1,64,,,,',
     '8,2,9223372036854775807,4,LONGSECURITYCODE,1,99999999999999,1,1,0,4098,participant-long,12345678901234567,100,0',
@@ -108,7 +108,7 @@ it('trades read from shard bytes equal the plain parse, with and without the wan
   expect(shards.length).toBeGreaterThan(5);
   const edge = path.join(dir, 'edge', 'trades.csv');
   mkdirSync(path.dirname(edge), { recursive: true });
-  writeFileSync(edge, [TRADE_SHARD_COLUMNS.join(','),
+  writeFileSync(edge, [TRADE_SHARD.columns.join(','),
     '18446744073709551615,1728144000000000000,BHP,100,5,1,,,',
     '7,0001,"A,B",2,1,2,42,"P,1",CENTRE POINT',
     '007,5,BHP,1,1,1,9223372036854775807,P2,1',

@@ -56,4 +56,4 @@ it('finishes the run after the server is SIGKILLed during the jobs and restarted
     worker.shutdown();
     await running;
   }
-}, 180_000);
+}, 300_000);

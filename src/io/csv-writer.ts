@@ -1,12 +1,7 @@
-/** CSV text for output files: quotes only when a value needs it. */
-export function csvField(v: string): string {
-  if (v === '') return v;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 44 || c === 34 || c === 10 || c === 13) return `"${v.replace(/"/g, '""')}"`;
-  }
-  return v;
-}
+import { csvText } from '../domain/shard-records';
+
+/** CSV text for output files: quotes only when a value needs it (the shard lines' rule). */
+export const csvField = csvText;
 
 export function csvLine(values: readonly string[]): string {
   let s = '';

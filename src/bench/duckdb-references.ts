@@ -8,11 +8,25 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-type Connection = { run(sql: string): Promise<unknown>; runAndReadAll(sql: string): Promise<{ getRowObjects(): Record<string, unknown>[] }> };
+export type Connection = { run(sql: string): Promise<unknown>; runAndReadAll(sql: string): Promise<{ getRowObjects(): Record<string, unknown>[] }> };
 
-/** The Sydney trading date of a nanosecond UTC epoch column. */
-const sydneyDate = (column: string): string => `cast(timezone('Australia/Sydney', make_timestamp("${column}" // 1000)) as date)`;
+/**
+ * The Sydney local timestamp of a nanosecond UTC epoch column or expression. make_timestamp gives a
+ * zone-less TIMESTAMP, on which timezone() would only attach a zone; cast to TIMESTAMPTZ (in the UTC
+ * session `openDuckdb` sets) it is an instant, which timezone() converts to Sydney wall time.
+ */
+export const sydneyTime = (ns: string): string => `timezone('Australia/Sydney', make_timestamp(${ns} // 1000)::TIMESTAMPTZ)`;
+const sydneyDate = (column: string): string => `cast(${sydneyTime(`"${column}"`)} as date)`;
 const CENTRE_POINT = '(exchangeordertype & 6464) != 0';
+
+/** An in-memory DuckDB with `threads` threads and a UTC session (see `sydneyTime`). */
+export async function openDuckdb(threads: number): Promise<Connection> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+  const c = (await db.connect()) as unknown as Connection;
+  await c.run(`SET TimeZone = 'UTC'`);
+  return c;
+}
 
 export interface Inputs {
   orders: string;
@@ -35,7 +49,7 @@ export interface ContextTimes {
   perOrderRows: number;
 }
 
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
+export async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t0 = process.hrtime.bigint();
   const v = await f();
   return [Number(process.hrtime.bigint() - t0) / 1e9, v];
@@ -46,9 +60,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
  * `scratch` receives their files and is removed afterwards.
  */
 export async function duckdbReferences(inputs: Inputs, scratch: string, threads: number, context: boolean): Promise<ReferenceTimes> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
-  const c = (await db.connect()) as unknown as Connection;
+  const c = await openDuckdb(threads);
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   const orders = `read_csv('${path.join(inputs.orders, '*.csv')}', header = true)`;

@@ -1,10 +1,13 @@
 /**
- * npm run bench -- the whole pipeline (plan, shard, jobs, merge) on a generated input of >= 1 GB with
- * >= 100 jobs, on the embedded dev server with all cores, against DuckDB (two threads) reading the same
- * order files and computing the by-security x date counts and quantity sums. Ends with
- * `ratio_vs_duckdb=<our wall time / DuckDB wall time>`. Before that line it prints two context references
- * (DuckDB partitioning the input, and DuckDB building a reduced per-order table; see duckdb-references.ts);
- * `--no-context` skips them. Also prints CPU seconds of the worker process and of the Temporal server.
+ * npm run bench -- the whole pipeline (plan, shard, jobs, merge) on a generated input (by default 1.7 GB,
+ * 110 jobs; `--size 20g` generates and runs another size), on the embedded dev server with all cores.
+ * Prints our wall time, peak RSS, CPU seconds of the worker and of the Temporal server, and the scratch
+ * space the run's shards took. Then, in the same run and on the same input, the fair reference: a
+ * DuckDB script with two threads doing the same analytic work (the per-order table and every rollup
+ * level to Parquet, duckdb-equal-work.ts), whose global and by-security figures are checked equal to
+ * ours (the bench fails when they are not). Ends with `ratio_vs_equal_work=<our wall / its wall>`.
+ * Before that, as context: the old one-group-by reference (`ratio_vs_duckdb`) and, unless
+ * `--no-context`, DuckDB partitioning the input (duckdb-references.ts).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -14,6 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../client/dev-server';
 import { generate } from '../generator/generate';
+import { compareWithOurs, duckdbEqualWork } from './duckdb-equal-work';
 import { duckdbReferences } from './duckdb-references';
 import { sharedThreadPool } from '../threads/pool';
 import { heapGrowthPercent } from '../worker/memory';
@@ -21,7 +25,35 @@ import { createSweepflowWorker } from '../worker/worker';
 import type { RunResult } from '../workflows/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DATA = path.join(ROOT, 'bench-data', 'ingest', 'gen'); // shared with bench:ingest
+const DEFAULT_DATA = path.join(ROOT, 'bench-data', 'ingest', 'gen'); // shared with bench:ingest
+/** Bytes of generated input per job at 50,000 rows per job (orders, trades and quotes together). */
+const BYTES_PER_JOB = 1.55e7;
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** `--size 20g` (or `500m`): the input size to generate; none means the default 1.7 GB input. */
+function parseSize(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const m = /^(\d+(?:\.\d+)?)([gm])$/i.exec(text);
+  if (!m || Number(m[1]) <= 0) throw new Error(`--size ${text}: expected a size such as 20g or 500m`);
+  return Number(m[1]) * (m[2].toLowerCase() === 'g' ? 1e9 : 1e6);
+}
+
+/** The generated input of the asked size (at most 10 dates; securities fill the rest), made once and kept. */
+async function benchInput(size: number | null): Promise<string> {
+  const jobs = size === null ? 110 : Math.max(1, Math.round(size / BYTES_PER_JOB));
+  const dates = Math.min(10, jobs);
+  const securities = size === null ? 11 : Math.ceil(jobs / dates);
+  const dir = size === null ? DEFAULT_DATA : path.join(ROOT, 'bench-data', `e2e-gen-${securities}x${dates}`);
+  if (!existsSync(path.join(dir, 'truth.json'))) {
+    process.stderr.write(`generating the input (${securities} securities x ${dates} dates, ~${(securities * dates * BYTES_PER_JOB / 1e9).toFixed(1)} GB) once...\n`);
+    await generate({ securities, dates, rowsPerJob: 50_000, seed: 5, out: dir });
+  }
+  return dir;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -65,16 +97,13 @@ function bytesUnder(dir: string): number {
 }
 
 /** `--formats parquet,csv`: the per-job table formats to write (config `output.formats`). @default parquet */
-const FORMATS = (process.argv[process.argv.indexOf('--formats') + 1] && process.argv.includes('--formats')
-  ? process.argv[process.argv.indexOf('--formats') + 1] : 'parquet').split(',') as ('parquet' | 'csv')[];
+const FORMATS = (option('--formats') ?? 'parquet').split(',') as ('parquet' | 'csv')[];
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(DATA, 'truth.json'))) {
-    process.stderr.write('generating the input (11 securities x 10 dates, ~1.6 GB) once...\n');
-    await generate({ securities: 11, dates: 10, rowsPerJob: 50_000, seed: 5, out: DATA });
-  }
-  const inputBytes = ['orders', 'trades', 'nbbo'].reduce((s, k) => s + bytesUnder(path.join(DATA, k)), 0);
-  const ordersBytes = bytesUnder(path.join(DATA, 'orders'));
+  const data = await benchInput(parseSize(option('--size')));
+  const inputs = { orders: path.join(data, 'orders'), trades: path.join(data, 'trades'), nbbo: path.join(data, 'nbbo') };
+  const inputBytes = ['orders', 'trades', 'nbbo'].reduce((s, k) => s + bytesUnder(path.join(data, k)), 0);
+  const ordersBytes = bytesUnder(path.join(data, 'orders'));
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const base = path.join(ROOT, 'bench-data', 'e2e');
   rmSync(base, { recursive: true, force: true });
@@ -92,6 +121,7 @@ async function main(): Promise<void> {
   let cpu = cpu0;
   let serverCpu0: number | null = null;
   let result: RunResult;
+  let scratch = 0;
   try {
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
@@ -102,13 +132,14 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
-      args: [{ name: 'e2e', baseDir: base, inputs: { orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades'), nbbo: path.join(DATA, 'nbbo') },
+      args: [{ name: 'e2e', baseDir: base, inputs,
         processing: { splitBytes: 64 * 1024 * 1024 }, output: { formats: FORMATS } }],
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
     cpu = process.cpuUsage(cpu0);
     const s1 = cpuSeconds(server.pid);
     serverCpu = s1 !== null && serverCpu0 !== null ? s1 - serverCpu0 : null;
+    scratch = bytesUnder(path.join(base, 'work', 'e2e', 'shards'));
     worker.shutdown();
     await running;
     process.stdout.write(`host: ${os.cpus().length} cores; worker slots ${profile.activitySlots}, shard threads ${os.availableParallelism()}\n`);
@@ -128,9 +159,10 @@ async function main(): Promise<void> {
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
   process.stdout.write(`outputs: formats=${FORMATS.join(',')} out_MB=${(bytesUnder(result.out) / 1e6).toFixed(1)} ` +
     `(tables ${['orders', 'fills', 'candidates', 'matches', 'csv'].map((t) => `${t} ${(existsSync(path.join(result.out, t)) ? bytesUnder(path.join(result.out, t)) / 1e6 : 0).toFixed(1)}`).join(', ')} MB)\n`);
+  process.stdout.write(`scratch: shards ${(scratch / 1e6).toFixed(0)} MB = ${(scratch / inputBytes).toFixed(2)}x the input\n`);
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
-  const duck = await duckdbReferences({ orders: path.join(DATA, 'orders'), trades: path.join(DATA, 'trades') },
+  const duck = await duckdbReferences(inputs,
     path.join(ROOT, 'bench-data', 'e2e-duckdb'), 2, !process.argv.includes('--no-context'));
   process.stdout.write(`duckdb 2 threads: ${duck.groups} security x date groups from ${(ordersBytes / 1e9).toFixed(2)} GB of orders in ${duck.groupBySeconds.toFixed(1)} s\n`);
   if (duck.context) {
@@ -140,7 +172,18 @@ async function main(): Promise<void> {
       `to Parquet, ${o.toFixed(1)} s (${perOrderRows} orders; ours ${result.orders}); together ${(p + o).toFixed(1)} s = ` +
       `${((p + o) / duck.groupBySeconds).toFixed(1)}x the reference query; our wall / together = ${(seconds / (p + o)).toFixed(2)}\n`);
   }
-  process.stdout.write(`ratio_vs_duckdb=${(seconds / duck.groupBySeconds).toFixed(2)}\n`);
+  process.stdout.write(`context, ratio_vs_duckdb=${(seconds / duck.groupBySeconds).toFixed(2)} (ours against the group-by alone)\n`);
+
+  const ref = await duckdbEqualWork(inputs, path.join(ROOT, 'bench-data', 'e2e-equal-work'), 2);
+  const check = await compareWithOurs(ref, path.join(result.out, 'rollups'));
+  ref.cleanUp();
+  const g = check.global;
+  process.stdout.write(`equal work, duckdb 2 threads: per-order table and all 11 rollup levels to Parquet in ${ref.seconds.toFixed(1)} s ` +
+    `(${ref.orders} orders; ours ${result.orders}); ${check.compared} figures checked, ${check.differences.length === 0 ? 'all equal' : 'DIFFERENT'} ` +
+    `(global orders=${String(g.orders)} sweeps=${String(g.sweeps)} total_qty=${String(g.total_qty)} filled_qty=${String(g.filled_qty)} ` +
+    `mean_arrival_cost_bps=${Number(g.mean_arrival_cost_bps).toFixed(6)})\n`);
+  if (check.differences.length > 0) throw new Error(`the equal-work reference disagrees with our rollups:\n  ${check.differences.join('\n  ')}`);
+  process.stdout.write(`ratio_vs_equal_work=${(seconds / ref.seconds).toFixed(2)}\n`);
 }
 
 main().then(() => process.exit(0), (e) => {

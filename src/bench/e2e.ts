@@ -50,7 +50,7 @@ async function benchInput(size: number | null): Promise<string> {
   const dir = size === null ? DEFAULT_DATA : path.join(ROOT, 'bench-data', `e2e-gen-${securities}x${dates}`);
   if (!existsSync(path.join(dir, 'truth.json'))) {
     process.stderr.write(`generating the input (${securities} securities x ${dates} dates, ~${(securities * dates * BYTES_PER_JOB / 1e9).toFixed(1)} GB) once...\n`);
-    await generate({ securities, dates, rowsPerJob: 50_000, seed: 5, out: dir });
+    await generate({ securities, dates, rowsPerJob: 50_000, seed: 5, out: dir, securitiesPerFile: 11 });
   }
   return dir;
 }
@@ -87,17 +87,24 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+/** Bytes of the files under `dir` (0 when it is not there); files deleted while it walks count 0. */
 function bytesUnder(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    n += e.isDirectory() ? bytesUnder(p) : statSync(p).size;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      n += e.isDirectory() ? bytesUnder(p) : (statSync(p, { throwIfNoEntry: false })?.size ?? 0);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   return n;
 }
 
 /** `--formats parquet,csv`: the per-job table formats to write (config `output.formats`). @default parquet */
 const FORMATS = (option('--formats') ?? 'parquet').split(',') as ('parquet' | 'csv')[];
+/** `--delete-shards`: config `processing.keepShards: false`, each job's shards deleted at its commit. */
+const KEEP_SHARDS = !process.argv.includes('--delete-shards');
 
 async function main(): Promise<void> {
   const data = await benchInput(parseSize(option('--size')));
@@ -108,12 +115,16 @@ async function main(): Promise<void> {
   const base = path.join(ROOT, 'bench-data', 'e2e');
   rmSync(base, { recursive: true, force: true });
   const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: null, logFile: path.join(ROOT, 'bench-data', 'e2e-temporal.log') });
-  let peak = 0, mainHeapPeak = 0;
+  const shards = path.join(base, 'work', 'e2e', 'shards');
+  let peak = 0, mainHeapPeak = 0, scratchPeak = 0;
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peak = Math.max(peak, m.rss);
     mainHeapPeak = Math.max(mainHeapPeak, m.heapTotal);
   }, 100);
+  // Kept shards peak at the end; deleted ones when sharding ends, found by walking the folder (on the
+  // worker's thread, so only when it is needed).
+  const scratchSampler = setInterval(() => { if (!KEEP_SHARDS) scratchPeak = Math.max(scratchPeak, bytesUnder(shards)); }, 2000);
   let seconds = 0;
   let serverPeak: number | null = null;
   let serverCpu: number | null = null;
@@ -133,18 +144,19 @@ async function main(): Promise<void> {
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
       args: [{ name: 'e2e', baseDir: base, inputs,
-        processing: { splitBytes: 64 * 1024 * 1024 }, output: { formats: FORMATS } }],
+        processing: { splitBytes: 64 * 1024 * 1024, keepShards: KEEP_SHARDS }, output: { formats: FORMATS } }],
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
     cpu = process.cpuUsage(cpu0);
     const s1 = cpuSeconds(server.pid);
     serverCpu = s1 !== null && serverCpu0 !== null ? s1 - serverCpu0 : null;
-    scratch = bytesUnder(path.join(base, 'work', 'e2e', 'shards'));
+    scratch = bytesUnder(shards);
     worker.shutdown();
     await running;
     process.stdout.write(`host: ${os.cpus().length} cores; worker slots ${profile.activitySlots}, shard threads ${os.availableParallelism()}\n`);
   } finally {
     clearInterval(sampler);
+    clearInterval(scratchSampler);
     serverPeak = peakRssMb(server.pid);
     await server.stop();
   }
@@ -159,7 +171,9 @@ async function main(): Promise<void> {
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
   process.stdout.write(`outputs: formats=${FORMATS.join(',')} out_MB=${(bytesUnder(result.out) / 1e6).toFixed(1)} ` +
     `(tables ${['orders', 'fills', 'candidates', 'matches', 'csv'].map((t) => `${t} ${(existsSync(path.join(result.out, t)) ? bytesUnder(path.join(result.out, t)) / 1e6 : 0).toFixed(1)}`).join(', ')} MB)\n`);
-  process.stdout.write(`scratch: shards ${(scratch / 1e6).toFixed(0)} MB = ${(scratch / inputBytes).toFixed(2)}x the input\n`);
+  scratchPeak = Math.max(scratchPeak, scratch);
+  process.stdout.write(`scratch: shards peak ${(scratchPeak / 1e6).toFixed(0)} MB = ${(scratchPeak / inputBytes).toFixed(2)}x the input` +
+    `${KEEP_SHARDS ? '' : ' (sampled every 2 s)'}, at the end ${(scratch / 1e6).toFixed(0)} MB (processing.keepShards ${KEEP_SHARDS})\n`);
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
   const duck = await duckdbReferences(inputs,

@@ -116,8 +116,15 @@ export const configSchema = z.strictObject({
     securityConcurrency: z.number().int().positive().max(500).default(10),
     /** A long activity silent this long is presumed lost (crashed worker) and retried elsewhere. @default 60 */
     heartbeatTimeoutSeconds: z.number().min(1).max(86_400).default(60),
+    /**
+     * Keep a job's shards in the work folder after the job commits. `false` deletes them at its commit, so
+     * scratch falls as jobs finish and ends empty; reruns lose nothing (every run plans and shards anew, and
+     * jobs are skipped by the shard fingerprints their manifests record), but a committed job whose outputs
+     * are removed during the same run cannot be redone in it (resume the run). @default true
+     */
+    keepShards: z.boolean().default(true),
   }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
-    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60 }),
+    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60, keepShards: true }),
   retry: z.strictObject({
     /** Attempts per activity before its job is recorded as failed. @default 3 */
     maximumAttempts: count(100).default(3),

@@ -25,6 +25,12 @@ export interface GenerateOptions {
   /** One file per (security, date) per kind instead of one per date. @default false */
   smallFiles?: boolean;
   /**
+   * Securities per per-date file: more securities make several files a date (`orders_<date>_<n>.csv`),
+   * so memory follows this many securities' day, not all of them (a day is sorted in memory).
+   * @default all of them (one file per date)
+   */
+  securitiesPerFile?: number;
+  /**
    * Milliseconds between two NBBO quotes, drawn uniformly from [min, max]: a day holds about 22 million /
    * mean of them, whatever `rowsPerJob` is (tiny jobs want a sparse series). @default [200, 4000]
    */
@@ -120,16 +126,19 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
   const truth: Truth = { seed: opts.seed, securities, dates, jobs: {}, totals: { orderRows: 0, tradeRows: 0, quoteRows: 0, centrePointOrders: 0 } };
   mkdirSync(opts.out, { recursive: true });
 
-  for (const date of dates) {
+  const perFile = Math.max(1, opts.securitiesPerFile ?? securities.length);
+  const groups = Array.from({ length: Math.ceil(securities.length / perFile) }, (_, g) => securities.slice(g * perFile, (g + 1) * perFile));
+  for (const date of dates) for (let g = 0; g < groups.length; g++) {
     const offsetHours = sydneyOffsetMs(Date.parse(`${date}T02:00:00Z`)) / 3_600_000;
+    const name = groups.length === 1 ? date : `${date}_${g}`;
     const perDate = opts.smallFiles ? null : {
-      orders: new Sink(path.join(opts.out, 'orders', `orders_${date}${ext}`), ORDER_HEADER, !!opts.gzip),
-      trades: new Sink(path.join(opts.out, 'trades', `trades_${date}${ext}`), TRADE_HEADER, !!opts.gzip),
-      nbbo: new Sink(path.join(opts.out, 'nbbo', `nbbo_${date}${ext}`), NBBO_HEADER, !!opts.gzip),
+      orders: new Sink(path.join(opts.out, 'orders', `orders_${name}${ext}`), ORDER_HEADER, !!opts.gzip),
+      trades: new Sink(path.join(opts.out, 'trades', `trades_${name}${ext}`), TRADE_HEADER, !!opts.gzip),
+      nbbo: new Sink(path.join(opts.out, 'nbbo', `nbbo_${name}${ext}`), NBBO_HEADER, !!opts.gzip),
     };
     const dayRows: { ts: bigint; seq: bigint; line: (row: number) => string; kind: 'orders' | 'trades' | 'nbbo' }[] = [];
     let rowNo = { orders: 0, trades: 0, nbbo: 0 };
-    for (const security of securities) {
+    for (const security of groups[g]) {
       const day = generateDay(rnd, counters, date, offsetHours, opts.rowsPerJob, participants, opts.quoteGapMs);
       truth.jobs[`${security}/${date}`] = day.truth;
       truth.totals.orderRows += day.events.length;

@@ -11,6 +11,7 @@ import { simulateSweeps, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
+import { deleteJobShards } from './job-shards';
 import { describeOutputs, type JobManifest } from './manifest';
 import { candidateColumns, fillColumns, matchColumns, orderColumns, type FillRow, type MatchRow, type TableContext } from '../io/job-files';
 import { jobRecordsDir, jobTableFile, type JobTable, type OutputFormat } from '../io/paths';
@@ -36,6 +37,8 @@ export interface PartitionTask {
   /** The plan of the run that runs the job (recorded in the manifest). */
   planId: string;
   inputs: JobInputs;
+  /** False: the job's shards are deleted once its manifest is written (config `processing.keepShards`). */
+  keepShards: boolean;
   settings: ClassificationSettings;
   /** Participant list and trading hours (config `filters`); null = off. */
   orderFilters: { participants: string[] | null; tradingHours: { start: string; end: string } | null };
@@ -211,5 +214,6 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     files: await describeOutputs(task.out, written),
   };
   await writeJsonAtomic(path.join(records, 'manifest.json'), manifest);
+  if (!task.keepShards) await deleteJobShards(task.work, inputs);
   return manifest;
 }

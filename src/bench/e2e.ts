@@ -9,6 +9,7 @@
  * Before that, as context: the old one-group-by reference (`ratio_vs_duckdb`) and, unless
  * `--no-context`, DuckDB partitioning the input (duckdb-references.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../client/dev-server';
-import { generate } from '../generator/generate';
+import type { GenerateOptions } from '../generator/generate';
 import { compareWithOurs, duckdbEqualWork } from './duckdb-equal-work';
 import { duckdbReferences } from './duckdb-references';
 import { sharedThreadPool } from '../threads/pool';
@@ -50,7 +51,10 @@ async function benchInput(size: number | null): Promise<string> {
   const dir = size === null ? DEFAULT_DATA : path.join(ROOT, 'bench-data', `e2e-gen-${securities}x${dates}`);
   if (!existsSync(path.join(dir, 'truth.json'))) {
     process.stderr.write(`generating the input (${securities} securities x ${dates} dates, ~${(securities * dates * BYTES_PER_JOB / 1e9).toFixed(1)} GB) once...\n`);
-    await generate({ securities, dates, rowsPerJob: 50_000, seed: 5, out: dir, securitiesPerFile: 11 });
+    // In a child process: generating grows a heap that would stay in this one and count in its peak RSS.
+    const options: GenerateOptions = { securities, dates, rowsPerJob: 50_000, seed: 5, out: dir, securitiesPerFile: 11 };
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(require.resolve('../generator/generate'))}).generate(${JSON.stringify(options)})` +
+      `.catch((e) => { console.error(e); process.exit(1); })`], { stdio: 'inherit' });
   }
   return dir;
 }

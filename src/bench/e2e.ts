@@ -7,7 +7,7 @@
  * level to Parquet, duckdb-equal-work.ts), whose global and by-security figures are checked equal to
  * ours (the bench fails when they are not). Ends with `ratio_vs_equal_work=<our wall / its wall>`.
  * Before that, as context: the old one-group-by reference (`ratio_vs_duckdb`) and, unless
- * `--no-context`, DuckDB partitioning the input (duckdb-references.ts).
+ * `--no-context`, DuckDB partitioning the input and building a reduced per-order table (duckdb-references.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -2,15 +2,11 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { compareWithOurs, duckdbEqualWork } from '../../src/bench/duckdb-equal-work';
 import { generate } from '../../src/generator/generate';
-import { shardSplitTask } from '../../src/io/shard-split';
+import { shardedRun } from '../helpers/run-steps';
 import { analysePartition } from '../../src/jobs/analyse-partition';
-import { discoverJobMatrix } from '../../src/jobs/discover-jobs';
 import { readSecurityIndex } from '../../src/jobs/job-index';
 import { mergeRunStep } from '../../src/jobs/merge-run';
-import { planRunStep } from '../../src/jobs/plan-run';
-import { loadPlanFile } from '../../src/jobs/plan-store';
 import { prepareJob } from '../../src/jobs/prepare-job';
-import { shardTaskOf } from '../../src/jobs/shard-task';
 
 /**
  * The bench's equal-work reference (issue 15): DuckDB's per-order table and rollups agree with ours figure
@@ -24,10 +20,7 @@ it('agrees with our rollups on every compared figure, and names a figure that di
   rmSync(dir, { recursive: true, force: true });
   await generate({ securities: 2, dates: 7, rowsPerJob: 400, seed: 9, out: path.join(dir, 'data') });
   const raw = { name: 'eq', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' } };
-  const { plan, result } = await planRunStep(raw, never, () => undefined);
-  const { paths } = await loadPlanFile(result.run);
-  for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
-  const matrix = await discoverJobMatrix(plan, paths);
+  const { plan, result, paths, matrix } = await shardedRun(raw);
   expect(matrix.jobs).toBe(14);
   for (const { security } of matrix.securities) {
     for (const date of Object.keys((await readSecurityIndex(paths.work, security, plan.id)).dates)) {

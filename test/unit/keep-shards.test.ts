@@ -1,15 +1,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../../src/generator/generate';
-import { shardSplitTask } from '../../src/io/shard-split';
+import { shardedRun } from '../helpers/run-steps';
 import { analysePartition } from '../../src/jobs/analyse-partition';
-import { discoverJobMatrix } from '../../src/jobs/discover-jobs';
 import { readSecurityIndex } from '../../src/jobs/job-index';
 import type { JobManifest } from '../../src/jobs/manifest';
-import { planRunStep } from '../../src/jobs/plan-run';
-import { loadPlanFile } from '../../src/jobs/plan-store';
 import { prepareJob } from '../../src/jobs/prepare-job';
-import { shardTaskOf } from '../../src/jobs/shard-task';
 import { jobRecordsDir } from '../../src/io/paths';
 
 /**
@@ -19,7 +15,6 @@ import { jobRecordsDir } from '../../src/io/paths';
  * shards went is refused with a message that says why and what to do.
  */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'keep-shards');
-const never = new AbortController().signal;
 
 function filesUnder(d: string): string[] {
   if (!existsSync(d)) return [];
@@ -28,10 +23,7 @@ function filesUnder(d: string): string[] {
 
 async function runJobs(name: string, keepShards: boolean): Promise<{ statuses: string[]; manifests: JobManifest[]; shardBytesBefore: number; shardsLeft: string[]; work: string }> {
   const raw = { name, baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { keepShards } };
-  const { plan, result } = await planRunStep(raw, never, () => undefined);
-  const { paths } = await loadPlanFile(result.run);
-  for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
-  const matrix = await discoverJobMatrix(plan, paths);
+  const { plan, result, paths, matrix } = await shardedRun(raw);
   const shardBytesBefore = filesUnder(paths.shards).reduce((n, f) => n + statSync(f).size, 0);
   const statuses: string[] = [];
   const manifests: JobManifest[] = [];
@@ -79,10 +71,7 @@ it('reruns without kept shards: the rerun shards anew and skips every unchanged 
 
 it('refuses, naming the setting and the remedy, a committed job whose outputs went within the same run', async () => {
   const raw = { name: 'gone', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { keepShards: false } };
-  const { plan, result } = await planRunStep(raw, never, () => undefined);
-  const { paths } = await loadPlanFile(result.run);
-  for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
-  const matrix = await discoverJobMatrix(plan, paths);
+  const { plan, result, paths, matrix } = await shardedRun(raw);
   const security = matrix.securities[0].security;
   const date = Object.keys((await readSecurityIndex(paths.work, security, plan.id)).dates).sort()[0];
   const job = { run: result.run, security, date };

@@ -2,9 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { generate } from '../../src/generator/generate';
-import { shardSplitTask } from '../../src/io/shard-split';
+import { shardedRun } from '../helpers/run-steps';
 import { analysePartition } from '../../src/jobs/analyse-partition';
-import { discoverJobMatrix } from '../../src/jobs/discover-jobs';
 import { readSecurityIndex } from '../../src/jobs/job-index';
 import { writeJobStatuses } from '../../src/jobs/job-status';
 import { mergeRunStep } from '../../src/jobs/merge-run';
@@ -12,7 +11,6 @@ import { planRunStep } from '../../src/jobs/plan-run';
 import { loadPlanFile, PlanReplacedError } from '../../src/jobs/plan-store';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { checkRunInvariants } from '../../src/jobs/run-invariants';
-import { shardTaskOf } from '../../src/jobs/shard-task';
 
 /**
  * The whole run's steps without Temporal (the engine-free modules the activities adapt): plan, shard,
@@ -26,10 +24,7 @@ it('plans, shards, discovers, runs and merges a run; job statuses come from the 
   rmSync(dir, { recursive: true, force: true });
   await generate({ securities: 2, dates: 2, rowsPerJob: 500, seed: 5, out: path.join(dir, 'data') });
   const raw = { name: 'steps', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' } };
-  const { plan, result } = await planRunStep(raw, never, () => undefined);
-  const { paths } = await loadPlanFile(result.run);
-  for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
-  const matrix = await discoverJobMatrix(plan, paths);
+  const { plan, result, paths, matrix } = await shardedRun(raw);
   expect(matrix.jobs).toBe(4);
 
   const [a, b] = matrix.securities.map((s) => s.security);

@@ -1,10 +1,11 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { removeStaleTemps } from '../io/atomic';
 import { analysePartition, type PartitionProgress } from '../jobs/analyse-partition';
-import { jobPartitionDirs } from '../io/paths';
+import { jobPartitionDirs, type RunPaths } from '../io/paths';
+import type { Plan } from '../jobs/plan-store';
 import { prepareJob } from '../jobs/prepare-job';
 import { sharedThreadPool } from '../threads/pool';
-import type { JobRef, JobResult } from '../workflows/types';
+import type { JobBatchRef, JobRef, JobResult } from '../workflows/types';
 import { loadPlan, step, withHeartbeats } from './run-context';
 
 /**
@@ -14,20 +15,37 @@ import { loadPlan, step, withHeartbeats } from './run-context';
  */
 export async function analyseJob(job: JobRef): Promise<JobResult> {
   const { plan, paths } = await loadPlan(job.run);
+  return step(() => runJob(plan, paths, job, (p) => heartbeat(p)));
+}
+
+/**
+ * Small jobs of one security, one after another in this activity (config `processing.smallJobs`): each
+ * skips, commits and counts as its own job would. The first failure fails the batch, and the security
+ * workflow runs the batch's dates again one job workflow each (a date committed here then skips).
+ */
+export async function analyseJobs(batch: JobBatchRef): Promise<JobResult[]> {
+  const { plan, paths } = await loadPlan(batch.run);
   return step(async () => {
-    const prepared = await prepareJob(plan, paths, job);
-    if (prepared.kind === 'skip') return prepared.result;
-    const { task } = prepared;
-    const pool = sharedThreadPool();
-    const beat = (p: PartitionProgress): void => heartbeat(p);
-    try {
-      const m = await withHeartbeats((signal) => pool.script ? pool.run({ type: 'partition', task }, beat, signal) : analysePartition(task, beat));
-      return { security: m.security, date: m.date, status: 'done', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read };
-    } catch (e) {
-      if (Context.current().cancellationSignal.aborted) {
-        for (const dir of jobPartitionDirs(task.out, task.security, task.date)) await removeStaleTemps(dir);
-      }
-      throw e;
+    const results: JobResult[] = [];
+    for (const [i, date] of batch.dates.entries()) {
+      results.push(await runJob(plan, paths, { run: batch.run, security: batch.security, date }, (p) => heartbeat({ ...p, date, job: i + 1, of: batch.dates.length })));
     }
+    return results;
   });
+}
+
+async function runJob(plan: Plan, paths: RunPaths, job: JobRef, beat: (p: PartitionProgress) => void): Promise<JobResult> {
+  const prepared = await prepareJob(plan, paths, job);
+  if (prepared.kind === 'skip') return prepared.result;
+  const { task } = prepared;
+  const pool = sharedThreadPool();
+  try {
+    const m = await withHeartbeats((signal) => pool.script ? pool.run({ type: 'partition', task }, beat, signal) : analysePartition(task, beat));
+    return { security: m.security, date: m.date, status: 'done', orders: m.orders, sweeps: m.sweeps, rowsRead: m.events.read };
+  } catch (e) {
+    if (Context.current().cancellationSignal.aborted) {
+      for (const dir of jobPartitionDirs(task.out, task.security, task.date)) await removeStaleTemps(dir);
+    }
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench:scale [-- --jobs 36500] -- N tiny jobs through the whole pipeline on the embedded dev
+ * npm run bench:scale [-- --jobs 36500] [--per-batch 1] -- N tiny jobs through the whole pipeline on the embedded dev
  * server (SQLite in memory): total time, ms per job, the largest workflow history, and worker RSS.
  * The fan-out is the run -> security -> date tree: every history stays small whatever N is.
  */
@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { startDevServer } from '../client/dev-server';
 import { generate } from '../generator/generate';
 import { createSweepflowWorker } from '../worker/worker';
+import { progressQuery } from '../workflows/shared';
 import type { RunResult } from '../workflows/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,11 +62,20 @@ async function main(): Promise<void> {
     const { worker, profile } = await createSweepflowWorker({ connection: nativeConnection, taskQueue: 'scale', workflowBundle, shutdownGraceSeconds: 1 });
     const running = worker.run();
     const t0 = Date.now();
-    const result = (await client.workflow.execute('pipelineRun', {
+    const handle = await client.workflow.start('pipelineRun', {
       taskQueue: 'scale', workflowId: 'sweepflow-scale',
       args: [{ name: 'scale', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' },
-        processing: { jobConcurrency: Number(arg('job-concurrency', '20')), securityConcurrency: Number(arg('security-concurrency', '5')) } }],
-    })) as RunResult;
+        processing: { jobConcurrency: Number(arg('job-concurrency', '20')), securityConcurrency: Number(arg('security-concurrency', '5')),
+          smallJobs: { maxRows: 5000, perBatch: Number(arg('per-batch', '25')) } } }],
+    });
+    // When each stage began, from the run's progress query: where the time goes besides the jobs.
+    const stages: [string, number][] = [];
+    const watch = setInterval(() => {
+      handle.query(progressQuery).then((p) => {
+        if (stages[stages.length - 1]?.[0] !== p.stage) stages.push([p.stage, Date.now() - t0]);
+      }, () => undefined);
+    }, 250);
+    const result = (await handle.result().finally(() => clearInterval(watch))) as RunResult;
     const seconds = (Date.now() - t0) / 1000;
     const mem = process.memoryUsage(); // at the end of the run, before listing the workflows
     const rssAtEnd = Math.round(mem.rss / 1048576), heapAtEnd = Math.round(mem.heapUsed / 1048576);
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     process.stdout.write(`host: ${os.cpus().length} cores; worker activity slots ${profile.activitySlots}\n`);
     process.stdout.write(`jobs=${result.jobs} done=${result.done} failed=${result.failed} workflows=${workflows} seconds=${seconds.toFixed(1)}\n`);
+    process.stdout.write(`stages: ${stages.map(([name, ms], i) => `${name} ${(((stages[i + 1]?.[1] ?? seconds * 1000) - ms) / 1000).toFixed(1)} s`).join(', ')}\n`);
     process.stdout.write(`largest history: ${maxHistory} events (${maxId}); worker peak RSS ${Math.round(peakRss / 1048576)} MB ` +
       `(at the end of the run: RSS ${rssAtEnd} MB, JS heap used ${heapAtEnd} MB)\n`);
     process.stdout.write(`ms_per_job=${((seconds * 1000) / result.jobs).toFixed(1)} max_history_events=${maxHistory}\n`);

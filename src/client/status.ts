@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, TradeDateKey } from '../workflows/shared';
+import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, securityProgressQuery, TradeDateKey } from '../workflows/shared';
 import type { Progress, RunResult } from '../workflows/types';
 import { finishedJobs, rootCause } from './run';
 
@@ -59,7 +59,25 @@ export async function jobCells(client: Client, run: string): Promise<JobCell[]> 
     const have = newest.get(w.workflowId);
     if (!have || started > have.started) newest.set(w.workflowId, { started, cell: { security, date, status: sa.get(JobStatusKey) ?? 'pending' } });
   }
-  return [...newest.values()].map((v) => v.cell);
+  const cells = [...newest.values()].map((v) => v.cell);
+  return [...cells, ...await batchedCells(client, run, new Set(cells.map((c) => `${c.security}|${c.date}`)))];
+}
+
+/**
+ * Dates run in batches of small jobs have no job workflow: their security workflows' progress query says
+ * how they stand. A security that cannot answer (closed, with no worker to replay it) shows them blank.
+ */
+async function batchedCells(client: Client, run: string, seen: ReadonlySet<string>): Promise<JobCell[]> {
+  const cells: JobCell[] = [];
+  const latest = new Set<string>();
+  for await (const w of client.workflow.list({ query: `RunName = "${run}" AND WorkflowType = "securityWorkflow"` })) latest.add(w.workflowId);
+  for (const id of latest) {
+    const p = await client.workflow.getHandle(id).query(securityProgressQuery).catch(() => null);
+    for (const [date, status] of Object.entries(p?.batched ?? {})) {
+      if (p && !seen.has(`${p.security}|${date}`)) cells.push({ security: p.security, date, status });
+    }
+  }
+  return cells;
 }
 
 /** Why a closed run ended as it did: its root cause when it failed, its failed jobs when some failed. */

@@ -123,8 +123,23 @@ export const configSchema = z.strictObject({
      * are removed during the same run cannot be redone in it (resume the run). @default true
      */
     keepShards: z.boolean().default(true),
+    /**
+     * Jobs too small to be worth a workflow each: consecutive dates of a security whose jobs have at most
+     * `maxRows` kept rows (orders, trades and quotes together) run `perBatch` at a time in one activity of the
+     * security workflow, with no job workflow of their own (a job of a few hundred rows costs less to analyse
+     * than to orchestrate). Each date still commits, skips and is counted as its own job; when a batch fails,
+     * its dates run again one job workflow each, so a failure is retried and reported for its own date.
+     * `perBatch: 1` gives every job its own workflow. @default { maxRows: 5000, perBatch: 25 }
+     */
+    smallJobs: z.strictObject({
+      /** @default 5000 */
+      maxRows: z.number().int().min(0).max(10_000_000).default(5000),
+      /** @default 25 */
+      perBatch: z.number().int().min(1).max(500).default(25),
+    }).default({ maxRows: 5000, perBatch: 25 }),
   }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
-    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60, keepShards: true }),
+    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60, keepShards: true,
+    smallJobs: { maxRows: 5000, perBatch: 25 } }),
   retry: z.strictObject({
     /** Attempts per activity before its job is recorded as failed. @default 3 */
     maximumAttempts: count(100).default(3),

@@ -1,22 +1,27 @@
-import { continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, continueAsNew, executeChild, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { jobWorkflow } from './job';
-import { JobStatusKey, RunNameKey, securityProgressQuery, SecurityKey, TradeDateKey } from './shared';
-import type { RetrySettings, RunRef, SecurityResult } from './types';
+import { type BatchedStatuses, JobStatusKey, RunNameKey, securityProgressQuery, SecurityKey, TradeDateKey } from './shared';
+import type { JobResult, RetrySettings, RunRef, SecurityResult } from './types';
 import { failureMessage, historyIsLong, inPool } from './util';
 
-const { listJobDates, recordJobStatuses } = proxyActivities<typeof activities>({
+const { listJobBatches, listJobDates, recordJobStatuses } = proxyActivities<typeof activities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5 },
 });
 
 /** What one execution hands to the next through continue-as-new: dates still to run and counts so far. */
 export interface SecurityCarry {
+  /** Dates still to run, one job workflow each (executions started before small-job batches). */
   dates: string[];
+  /** Date groups still to run (jobs/job-batches): a group of one is a job workflow, a larger one a batch. @default undefined */
+  groups?: string[][];
   total: number;
   result: SecurityResult;
   /** Executions before this one in the chain (names this execution's status record). @default 0 */
   segment?: number;
+  /** Dates run in batches so far, for the progress query. @default {} */
+  batched?: BatchedStatuses;
 }
 
 export interface SecurityInput {
@@ -39,19 +44,28 @@ export interface SecurityInput {
 
 /**
  * The middle level of the fan-out tree (run -> security -> date): one child per trading date with id
- * `<run id>/<security>/<date>`, at most `jobConcurrency` in flight. A failed job is recorded, never fatal.
+ * `<run id>/<security>/<date>`, at most `jobConcurrency` in flight; small jobs (config `processing.smallJobs`)
+ * run a batch at a time in one `analyseJobs` activity instead, and a batch that fails runs again as one child
+ * per date, so a failure is retried and recorded for its own date. A failed job is recorded, never fatal.
  * When the history grows past the server's suggestion (or `maxHistoryEvents`), it stops starting children,
  * lets those in flight finish, and continues as new with the remaining dates, so no history grows with the
  * number of dates. The parent's `executeChild` follows the chain and gets the last execution's result.
  */
+/** Executions started before small-job batches replay with one job workflow per date. */
+async function listGroups(run: RunRef, security: string): Promise<string[][]> {
+  if (patched('job-batches')) return listJobBatches(run, security);
+  return (await listJobDates(run, security)).map((d) => [d]);
+}
+
 export async function securityWorkflow(input: SecurityInput): Promise<SecurityResult> {
   const result: SecurityResult = input.carry?.result
     ?? { security: input.security, done: 0, skipped: 0, failed: 0, orders: 0, rowsRead: 0, failures: [] };
   let running = 0;
   let total = input.carry?.total ?? 0;
-  setHandler(securityProgressQuery, () => ({ ...result, total, running }));
-  const dates = input.carry?.dates ?? await listJobDates(input.run, input.security);
-  if (!input.carry) total = dates.length;
+  const batched: BatchedStatuses = input.carry?.batched ?? {};
+  setHandler(securityProgressQuery, () => ({ ...result, total, running, batched }));
+  const groups = input.carry ? input.carry.groups ?? input.carry.dates.map((d) => [d]) : await listGroups(input.run, input.security);
+  if (!input.carry) total = groups.reduce((n, g) => n + g.length, 0);
   const parentId = workflowInfo().workflowId;
   const maxEvents = input.maxHistoryEvents ?? 8000;
   const segment = input.carry?.segment ?? 0;
@@ -74,11 +88,7 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
           { key: JobStatusKey, value: 'pending' },
         ],
       });
-      if (r.status === 'skipped') result.skipped++;
-      else result.done++;
-      statuses[date] = r.status === 'skipped' ? 'skipped' : 'done';
-      result.orders += r.orders;
-      result.rowsRead += r.rowsRead;
+      count(r);
     } catch (e) {
       if (isCancellation(e)) throw e; // the run was cancelled: so is this security, not failed
       result.failed++;
@@ -88,11 +98,48 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
     }
   };
 
-  const started = await inPool(dates, input.jobConcurrency, runJob, () => historyIsLong(maxEvents));
-  if (started < dates.length) {
+  const { analyseJobs } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: 2 * (input.heartbeatTimeoutSeconds ?? 60) * 1000,
+    // One attempt: a batch that fails runs again date by date, each with the run's retry policy.
+    retry: { maximumAttempts: 1 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const runBatch = async (dates: string[]): Promise<void> => {
+    running += dates.length;
+    for (const d of dates) batched[d] = 'running';
+    let results: JobResult[] | null = null;
+    try {
+      results = await analyseJobs({ run: input.run, security: input.security, dates });
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+    } finally {
+      running -= dates.length;
+    }
+    if (!results) {
+      for (const d of dates) delete batched[d];
+      for (const date of dates) await runJob(date);
+      return;
+    }
+    for (const r of results) {
+      count(r);
+      batched[r.date] = r.status === 'skipped' ? 'skipped' : 'done';
+    }
+  };
+  const count = (r: JobResult): void => {
+    if (r.status === 'skipped') result.skipped++;
+    else result.done++;
+    statuses[r.date] = r.status === 'skipped' ? 'skipped' : 'done';
+    result.orders += r.orders;
+    result.rowsRead += r.rowsRead;
+  };
+
+  const started = await inPool(groups, input.jobConcurrency, (g) => g.length === 1 ? runJob(g[0]) : runBatch(g), () => historyIsLong(maxEvents));
+  if (started < groups.length) {
     // Every child started here has finished (the lanes drained), so nothing is left pending.
     await record();
-    await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: dates.slice(started), total, result, segment: segment + 1 } });
+    const rest = groups.slice(started);
+    await continueAsNew<typeof securityWorkflow>({ ...input, carry: { dates: rest.flat(), groups: rest, total, result, segment: segment + 1, batched } });
   }
   await record();
   return result;

@@ -21,8 +21,14 @@ export const SEARCH_ATTRIBUTES: Record<string, 'Keyword'> = {
 
 /** Progress of a run: stage, splits, jobs by status, rows, bytes. */
 export const progressQuery = defineQuery<Progress>('progress');
-/** Progress of one security's jobs. */
-export const securityProgressQuery = defineQuery<SecurityResult & { total: number; running: number }>('securityProgress');
+/**
+ * Progress of one security's jobs, and the status of each date run in a batch of small jobs (which has no
+ * job workflow, so no search attributes: `sweepflow status` asks here for its grid).
+ */
+export const securityProgressQuery = defineQuery<SecurityResult & { total: number; running: number; batched: BatchedStatuses }>('securityProgress');
+
+/** Dates run in a batch of small jobs, by status (a batch that failed runs its dates as job workflows instead). */
+export type BatchedStatuses = Record<string, 'running' | 'done' | 'skipped'>;
 
 export function runWorkflowId(name: string): string {
   return `sweepflow-${name}`;

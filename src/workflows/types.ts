@@ -61,6 +61,13 @@ export interface JobRef {
   date: string;
 }
 
+/** Small jobs of one security that run in one activity (config `processing.smallJobs`). */
+export interface JobBatchRef {
+  run: RunRef;
+  security: string;
+  dates: string[];
+}
+
 export interface JobResult {
   security: string;
   date: string;

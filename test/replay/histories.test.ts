@@ -15,7 +15,7 @@ it('replays every recorded history without non-determinism', async () => {
   const ids = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as Record<string, string>;
   const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
   expect(files).toEqual(['job.json', 'pipeline-run-carried.json', 'pipeline-run-continued.json', 'pipeline-run.json',
-    'security-carried.json', 'security-continued.json', 'security.json']);
+    'security-batched.json', 'security-carried.json', 'security-continued.json', 'security.json']);
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
   const histories = files.map((f) => ({
     workflowId: ids[f],

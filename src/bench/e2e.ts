@@ -109,6 +109,8 @@ function bytesUnder(dir: string): number {
 const FORMATS = (option('--formats') ?? 'parquet').split(',') as ('parquet' | 'csv')[];
 /** `--delete-shards`: config `processing.keepShards: false`, each job's shards deleted at its commit. */
 const KEEP_SHARDS = !process.argv.includes('--delete-shards');
+/** `--compress-shards`: config `processing.compressShards: true`, the shards gzipped. */
+const COMPRESS_SHARDS = process.argv.includes('--compress-shards');
 
 async function main(): Promise<void> {
   const data = await benchInput(parseSize(option('--size')));
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
       args: [{ name: 'e2e', baseDir: base, inputs,
-        processing: { splitBytes: 64 * 1024 * 1024, keepShards: KEEP_SHARDS }, output: { formats: FORMATS } }],
+        processing: { splitBytes: 64 * 1024 * 1024, keepShards: KEEP_SHARDS, compressShards: COMPRESS_SHARDS }, output: { formats: FORMATS } }],
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
     cpu = process.cpuUsage(cpu0);
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
     `(tables ${['orders', 'fills', 'candidates', 'matches', 'csv'].map((t) => `${t} ${(existsSync(path.join(result.out, t)) ? bytesUnder(path.join(result.out, t)) / 1e6 : 0).toFixed(1)}`).join(', ')} MB)\n`);
   scratchPeak = Math.max(scratchPeak, scratch);
   process.stdout.write(`scratch: shards peak ${(scratchPeak / 1e6).toFixed(0)} MB = ${(scratchPeak / inputBytes).toFixed(2)}x the input` +
-    `${KEEP_SHARDS ? '' : ' (sampled every 2 s)'}, at the end ${(scratch / 1e6).toFixed(0)} MB (processing.keepShards ${KEEP_SHARDS})\n`);
+    `${KEEP_SHARDS ? '' : ' (sampled every 2 s)'}, at the end ${(scratch / 1e6).toFixed(0)} MB (processing.keepShards ${KEEP_SHARDS}, compressShards ${COMPRESS_SHARDS})\n`);
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
 
   const duck = await duckdbReferences(inputs,

@@ -34,6 +34,8 @@ export interface ShardTask {
   maxRejectShare: number;
   /** Rows buffered (about 256 bytes each) before the shards are flushed: bounds this task's memory. */
   chunkRows: number;
+  /** Gzip the shards (config `processing.compressShards`). @default false */
+  compressShards?: boolean;
   /** Route order and trade rows through the byte-level rules first (off only to test them against the string rules). @default true */
   bytePath?: boolean;
 }
@@ -159,7 +161,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
   await mkdir(paths.staging, { recursive: true });
   await discardStaged(paths.staging, split.id);
   const staging = path.join(paths.staging, `${split.id}.${randomBytes(4).toString('hex')}`);
-  const writer = new PartitionWriter(SHARD_LAYOUTS[split.kind as keyof typeof SHARD_LAYOUTS].columns, task.chunkRows * 256);
+  const writer = new PartitionWriter(SHARD_LAYOUTS[split.kind as keyof typeof SHARD_LAYOUTS].columns, task.chunkRows * 256, task.compressShards ?? false);
   const rejects = new PartitionWriter(['source_file', 'line', 'reason', 'raw']);
   const rejectsStaged = path.join(staging, 'rejects.csv');
   const partitions: PartitionCounts[] = [];

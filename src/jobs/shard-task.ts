@@ -14,6 +14,7 @@ export function shardTaskOf(plan: Plan, splitIndex: number): ShardTask {
     split, columns: c.columns,
     files: split.parts.map((p) => { const f = plan.files[p.file]; return { index: p.file, path: f.path, size: f.size, mtimeMs: f.mtimeMs }; }),
     masks: { centrePoint: c.filters.centrePointMask, sweep: c.filters.sweepMask }, maxRejectShare: c.thresholds.maxRejectShare,
+    compressShards: c.processing.compressShards,
     chunkRows: typeof c.processing.chunkRows === 'number' ? c.processing.chunkRows
       : sizeHost(os.availableParallelism(), os.totalmem() / 1048576, os.freemem() / 1048576, c.processing).chunkRows,
   };

@@ -109,8 +109,8 @@ function bytesUnder(dir: string): number {
 const FORMATS = (option('--formats') ?? 'parquet').split(',') as ('parquet' | 'csv')[];
 /** `--delete-shards`: config `processing.keepShards: false`, each job's shards deleted at its commit. */
 const KEEP_SHARDS = !process.argv.includes('--delete-shards');
-/** `--compress-shards`: config `processing.compressShards: true`, the shards gzipped. */
-const COMPRESS_SHARDS = process.argv.includes('--compress-shards');
+/** `--plain-shards`: config `processing.compressShards: false`, the shards written as plain CSV. */
+const COMPRESS_SHARDS = !process.argv.includes('--plain-shards');
 
 async function main(): Promise<void> {
   const data = await benchInput(parseSize(option('--size')));

@@ -124,11 +124,11 @@ export const configSchema = z.strictObject({
      */
     keepShards: z.boolean().default(true),
     /**
-     * Gzip the shards in the work folder (level 1, one gzip member per flush). Scratch falls to about a
-     * quarter of the CSV shards' size, for the CPU of compressing on write and inflating on read; figures
-     * and job fingerprints are the same either way (hashes are of the CSV bytes). @default false
+     * Gzip the shards in the work folder (level 1, one gzip member per flush): 0.13x the input instead of
+     * 0.57x on the bench, for about 2.5 s more sharding of its 1.74 GB (5% of the run). Figures and job
+     * fingerprints are the same either way (hashes are of the CSV bytes). @default true
      */
-    compressShards: z.boolean().default(false),
+    compressShards: z.boolean().default(true),
     /**
      * Jobs too small to be worth a workflow each: consecutive dates of a security whose jobs have at most
      * `maxRows` kept rows (orders, trades and quotes together) run `perBatch` at a time in one activity of the
@@ -144,7 +144,7 @@ export const configSchema = z.strictObject({
       perBatch: z.number().int().min(1).max(500).default(25),
     }).default({ maxRows: 5000, perBatch: 25 }),
   }).default({ preset: 'auto', activitySlots: 'auto', chunkRows: 'auto', splitBytes: 256 * 1024 * 1024,
-    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60, keepShards: true, compressShards: false,
+    shardConcurrency: 8, jobConcurrency: 20, securityConcurrency: 10, heartbeatTimeoutSeconds: 60, keepShards: true, compressShards: true,
     smallJobs: { maxRows: 5000, perBatch: 25 } }),
   retry: z.strictObject({
     /** Attempts per activity before its job is recorded as failed. @default 3 */

@@ -6,7 +6,7 @@ import type { RunConfig } from '../config/schema';
 import { runPaths } from '../io/paths';
 import { logToFile } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
-import { progressQuery, RunNameKey, runWorkflowId, TASK_QUEUE } from '../workflows/shared';
+import { progressQuery, RunNameKey, runWorkflowId, securityProgressQuery, TASK_QUEUE } from '../workflows/shared';
 import type { Progress, RunResult } from '../workflows/types';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
@@ -64,19 +64,34 @@ export interface RunOutcome {
 }
 
 /**
- * Jobs of this execution of a run that have finished, from visibility: the run's own counters move only when
- * a whole security finishes, this moves with every job. Eventually consistent, which a progress line can be.
+ * Jobs of this execution of a run that have finished. The run's own counters (`p.jobs`) move only when a
+ * whole security finishes; the securities still running add their own counts (their progress query, which
+ * covers dates run in batches of small jobs, with no job workflow); failing that, finished job workflows
+ * are counted from visibility. Eventually consistent, which a progress line can be.
  */
-export async function finishedJobs(client: Client, run: string, since: Date): Promise<number> {
-  const r = await client.workflow.count(`RunName = "${run}" AND WorkflowType = "jobWorkflow" AND ` +
-    `JobStatus IN ("done", "skipped", "failed", "cancelled") AND StartTime >= "${since.toISOString()}"`);
-  return r.count;
+export async function finishedJobs(client: Client, run: string, since: Date, p: Progress): Promise<number> {
+  const counted = p.jobs.done + p.jobs.skipped + p.jobs.failed;
+  const [running, workflows] = await Promise.all([
+    jobsOfRunningSecurities(client, run).catch(() => 0),
+    client.workflow.count(`RunName = "${run}" AND WorkflowType = "jobWorkflow" AND ` +
+      `JobStatus IN ("done", "skipped", "failed", "cancelled") AND StartTime >= "${since.toISOString()}"`).then((r) => r.count, () => 0),
+  ]);
+  return Math.min(p.jobs.total, Math.max(counted + running, workflows));
 }
 
-export function progressLine(p: Progress, finishedFromVisibility = 0): string {
+/** Jobs finished so far in the run's running security workflows, by their own counts. */
+async function jobsOfRunningSecurities(client: Client, run: string): Promise<number> {
+  const queries: Promise<number>[] = [];
+  for await (const w of client.workflow.list({ query: `RunName = "${run}" AND WorkflowType = "securityWorkflow" AND ExecutionStatus = "Running"` })) {
+    queries.push(client.workflow.getHandle(w.workflowId).query(securityProgressQuery).then((s) => s.done + s.skipped + s.failed, () => 0));
+  }
+  return (await Promise.all(queries)).reduce((a, b) => a + b, 0);
+}
+
+export function progressLine(p: Progress, finishedSoFar = 0): string {
   const j = p.jobs;
   const secs = Math.max(1, (Date.now() - p.startedAt) / 1000);
-  const finished = Math.max(j.done + j.skipped + j.failed, finishedFromVisibility);
+  const finished = Math.max(j.done + j.skipped + j.failed, finishedSoFar);
   const rate = finished / secs;
   const eta = rate > 0 && j.total > finished ? ` eta ${Math.round((j.total - finished) / rate)}s` : '';
   // done/skipped/failed are exact once a security finishes; `finished` also counts jobs of running securities.
@@ -163,9 +178,9 @@ export async function runPipeline(config: RunConfig, opts: RunOptions = {}): Pro
       const since = Date.now();
       const started = new Date((await handle.describe()).startTime.getTime() - 1000);
       timer = setInterval(() => {
-        Promise.all([handle.query(progressQuery), finishedJobs(client, config.name, started).catch(() => 0)]).then(([p, n]) => {
+        handle.query(progressQuery).then(async (p) => {
           answered = true;
-          const line = progressLine(p, n);
+          const line = progressLine(p, await finishedJobs(client, config.name, started, p));
           if (line === last || (!tty && Date.now() - lastAt < 15_000)) return;
           process.stderr.write(tty ? `\r\x1b[K${line.slice(0, (process.stderr.columns || 200) - 1)}` : `${line}\n`);
           last = line;

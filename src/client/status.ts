@@ -103,7 +103,7 @@ export async function statusText(client: Client, run: string): Promise<{ text: s
   }
   if (progress) {
     const j = progress.jobs;
-    const finished = Math.max(j.done + j.skipped + j.failed, await finishedJobs(client, run, desc.startTime).catch(() => 0));
+    const finished = Math.max(j.done + j.skipped + j.failed, await finishedJobs(client, run, desc.startTime, progress));
     lines.push(`stage ${progress.stage}  splits ${progress.splits.done}/${progress.splits.total}  rows ${progress.rowsRead.toLocaleString('en')}`);
     lines.push(`jobs ${progressBar(finished, j.total)} ${finished}/${j.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})`);
   }

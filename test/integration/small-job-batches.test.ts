@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureTemporalCli } from '../../src/client/dev-server';
+import { finishedJobs } from '../../src/client/run';
 import { jobCells } from '../../src/client/status';
 import { generate, type Truth } from '../../src/generator/generate';
 import { jobRecordsDir } from '../../src/io/paths';
 import type { JobManifest } from '../../src/jobs/manifest';
+import { progressQuery } from '../../src/workflows/shared';
 import type { RunResult } from '../../src/workflows/types';
 import { ROOT, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
@@ -73,6 +75,33 @@ it('batches tiny jobs (no job workflow each), computes what one workflow per job
   expect(again).toMatchObject({ jobs: 10, done: 0, skipped: 10, failed: 0 });
   expect(again.orders).toBe(batched.orders);
   expect((await jobCells(env.client, 'batched')).map((c) => c.status)).toEqual(Array(10).fill('skipped'));
+});
+
+it('the progress line counts the batched jobs of running securities before their security finishes', async () => {
+  // One security at a time and one batch at a time, 3 then 2 dates (no date on its own, so no job workflow
+  // visibility could count): the run's own counters stay at 0 until the first security ends, while its
+  // first batch has finished.
+  const handle = await env.client.workflow.start('pipelineRun', {
+    taskQueue: queue, workflowId: 'sweepflow-batch-progress',
+    args: [{ name: 'batch-progress', baseDir: dir, inputs, processing: { securityConcurrency: 1, jobConcurrency: 1, smallJobs: { perBatch: 3 } } }],
+  });
+  const since = new Date(Date.now() - 60_000);
+  const samples: { counted: number; finished: number; total: number }[] = [];
+  const result = handle.result() as Promise<RunResult>;
+  let ended = false;
+  void result.finally(() => { ended = true; });
+  while (!ended) {
+    const p = await handle.query(progressQuery).catch(() => null);
+    if (p && p.stage === 'jobs') samples.push({ counted: p.jobs.done + p.jobs.skipped + p.jobs.failed, finished: await finishedJobs(env.client, 'batch-progress', since, p), total: p.jobs.total });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(await result).toMatchObject({ jobs: 10, done: 10 });
+  expect(await jobWorkflows('batch-progress')).toEqual([]);
+  expect(samples.length).toBeGreaterThan(3);
+  for (const x of samples) expect(x.finished).toBeGreaterThanOrEqual(x.counted);
+  for (const x of samples) expect(x.finished).toBeLessThanOrEqual(10);
+  // Seen mid-security: batches of the first security finished while the run's counters still said 0.
+  expect(samples.some((x) => x.counted === 0 && x.finished > 0)).toBe(true);
 });
 
 it('a failing date in a batch fails alone, with its own error, after its batch runs again date by date', async () => {

@@ -17,6 +17,11 @@ import { listCsv } from './files';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench-data', 'ingest');
+/**
+ * `--gzip`: both sides write gzipped partitions (ours `processing.compressShards`, the pipeline's default;
+ * DuckDB `COMPRESSION gzip`). @default plain CSV on both sides
+ */
+const GZIP = process.argv.includes('--gzip');
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -99,7 +104,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
     const task: ShardTask = {
       baseDir: work, outputDir: 'out', workDir: 'work', runName: 'bench', planCreatedAt: createdAt, split,
       files: split.parts.map((p) => plannedInput(p.file, inputs[p.file])), columns: { orders: {}, trades: {}, nbbo: {} },
-      masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000,
+      masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000, compressShards: GZIP,
     };
     const o = pool.script ? await pool.run({ type: 'shard', task }, () => undefined) : await shardSplitTask(task, () => undefined);
     rows += o.manifest.totals.read;
@@ -121,7 +126,7 @@ async function child(inputs: string[], threads: number, splitBytes: number): Pro
 function runChild(inputs: string[], threads: number, splitBytes: number): Record<string, number> {
   const list = path.join(DATA, 'inputs.json'); // 20,000 paths do not fit an argument list
   writeFileSync(list, JSON.stringify(inputs));
-  const out = execFileSync(process.execPath, [__filename, '--child', list, '--threads', String(threads), '--split-bytes', String(splitBytes)],
+  const out = execFileSync(process.execPath, [__filename, '--child', list, '--threads', String(threads), '--split-bytes', String(splitBytes), ...(GZIP ? ['--gzip'] : [])],
     { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
@@ -141,7 +146,7 @@ async function duckdb(glob: string): Promise<{ seconds: number; rows: number; ke
       SELECT *, cast(timezone('Australia/Sydney', make_timestamp("timestamp" // 1000)) as date) AS sydney_date
       FROM read_csv('${glob}', header = true, auto_detect = false, columns = ${DUCK_COLUMNS})
       WHERE (exchangeordertype & 6464) != 0
-    ) TO '${out}' (FORMAT csv, PARTITION_BY (security_code, sydney_date))`);
+    ) TO '${out}' (FORMAT csv, ${GZIP ? 'COMPRESSION gzip, ' : ''}PARTITION_BY (security_code, sydney_date))`);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const counts = await c.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE (exchangeordertype & 6464) != 0) AS k FROM read_csv('${glob}', header = true, auto_detect = false, columns = ${DUCK_COLUMNS})`);
   const row = counts.getRowObjects()[0] as { n: bigint; k: bigint };
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
       `rows_per_s_per_core=${Math.round(perCore)} MB_per_s=${(mb(r.bytes) / r.seconds).toFixed(1)} peak_rss_MB=${r.peakRssMB} ` +
       `(plan scan ${r.planSeconds.toFixed(2)} s, ${r.splits} splits, ${r.threads} threads)\n`);
   };
-  process.stdout.write(`host: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1073741824)} GB; ours with ${threads} worker threads\n`);
+  process.stdout.write(`host: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1073741824)} GB; ours with ${threads} worker threads; partitions ${GZIP ? 'gzipped' : 'plain'} on both sides\n`);
   const r01 = runChild([small01], threads, splitBytes);
   line('ours 0.1 GB', r01, r01.rows / r01.seconds / threads);
   const r1 = runChild([big], threads, splitBytes);

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { shardSplitTask } from '../../src/io/shard-split';
 import { discoverJobMatrix } from '../../src/jobs/discover-jobs';
 import { planRunStep } from '../../src/jobs/plan-run';
@@ -13,4 +15,10 @@ export async function shardedRun(raw: unknown) {
   for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
   const matrix = await discoverJobMatrix(plan, paths);
   return { plan, result, paths, matrix };
+}
+
+/** Every file under a folder, depth first (none when it does not exist). */
+export function filesUnder(d: string): string[] {
+  if (!existsSync(d)) return [];
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generate } from '../../src/generator/generate';
@@ -7,7 +7,7 @@ import { readSecurityIndex } from '../../src/jobs/job-index';
 import type { JobManifest } from '../../src/jobs/manifest';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { jobRecordsDir } from '../../src/io/paths';
-import { shardedRun } from '../helpers/run-steps';
+import { filesUnder, shardedRun } from '../helpers/run-steps';
 
 /**
  * `processing.compressShards` (issue 15's scratch bound): gzipped shards hold the same CSV bytes (a gzip
@@ -15,11 +15,6 @@ import { shardedRun } from '../helpers/run-steps';
  * about a quarter of the space.
  */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'compress-shards');
-
-function filesUnder(d: string): string[] {
-  if (!existsSync(d)) return [];
-  return readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]);
-}
 
 async function run(name: string, compressShards: boolean) {
   // 1,000 buffered rows (256 KB) a flush: the larger shards are written in several flushes.

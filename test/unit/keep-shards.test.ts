@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../../src/generator/generate';
-import { shardedRun } from '../helpers/run-steps';
+import { filesUnder, shardedRun } from '../helpers/run-steps';
 import { analysePartition } from '../../src/jobs/analyse-partition';
 import { readSecurityIndex } from '../../src/jobs/job-index';
 import type { JobManifest } from '../../src/jobs/manifest';
@@ -15,11 +15,6 @@ import { jobRecordsDir } from '../../src/io/paths';
  * shards went is refused with a message that says why and what to do.
  */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'keep-shards');
-
-function filesUnder(d: string): string[] {
-  if (!existsSync(d)) return [];
-  return readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? filesUnder(path.join(d, e.name)) : [path.join(d, e.name)]);
-}
 
 async function runJobs(name: string, keepShards: boolean): Promise<{ statuses: string[]; manifests: JobManifest[]; shardBytesBefore: number; shardsLeft: string[]; work: string }> {
   const raw = { name, baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { keepShards } };

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate, type Truth } from '../../src/generator/generate';
 import type { RunResult } from '../../src/workflows/types';
+import { corruptOrderSides } from '../helpers/corrupt-input';
 import { runFailure, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 const dir = path.join(TEST_OUTPUT, 'bad-input');
@@ -46,25 +47,11 @@ it('inputs that match no file are named with their config path', async () => {
 });
 
 it('a corrupted partition fails exactly that job; the run completes the others and lists it', async () => {
-  // Corrupt 5% of one job's order rows (unknown side): attributable to (security, date), so only that job fails.
   const [security, date] = Object.keys(truth.jobs)[1].split('/');
-  const file = path.join(dir, 'data', 'orders', `orders_${date}.csv`);
-  const lines = readFileSync(file, 'utf8').split('\n');
-  let corrupted = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const f = lines[i].split(',');
-    if (f[3] === security && i % 2 === 0) { // half its order rows: well above 1% of its inputs, dense quotes included
-      f[4] = '7';
-      lines[i] = f.join(',');
-      corrupted++;
-    }
-  }
+  // Corrupt half of one job's order rows (unknown side): well above 1% of its inputs, dense quotes included,
+  // and attributable to (security, date), so only that job fails.
   const badDir = path.join(dir, 'corrupt-orders');
-  mkdirSync(badDir, { recursive: true });
-  for (const d of truth.dates) {
-    const src = path.join(dir, 'data', 'orders', `orders_${d}.csv`);
-    writeFileSync(path.join(badDir, `orders_${d}.csv`), d === date ? lines.join('\n') : readFileSync(src));
-  }
+  const { corrupted, lines } = corruptOrderSides(path.join(dir, 'data'), truth.dates, security, date, badDir);
   const result: RunResult = await env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: 'sweepflow-corrupt',
     args: [{ name: 'corrupt', baseDir: dir, inputs: { orders: 'corrupt-orders', trades: 'data/trades', nbbo: 'data/nbbo' } }],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureTemporalCli } from '../../src/client/dev-server';
 import { finishedJobs } from '../../src/client/run';
@@ -9,6 +9,7 @@ import { jobRecordsDir } from '../../src/io/paths';
 import type { JobManifest } from '../../src/jobs/manifest';
 import { progressQuery } from '../../src/workflows/shared';
 import type { RunResult } from '../../src/workflows/types';
+import { corruptOrderSides } from '../helpers/corrupt-input';
 import { ROOT, startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
 
 /**
@@ -106,21 +107,7 @@ it('the progress line counts the batched jobs of running securities before their
 
 it('a failing date in a batch fails alone, with its own error, after its batch runs again date by date', async () => {
   const [security, date] = Object.keys(truth.jobs)[2].split('/');
-  const badDir = path.join(dir, 'corrupt-orders');
-  mkdirSync(badDir, { recursive: true });
-  let corrupted = 0;
-  for (const d of truth.dates) {
-    const lines = readFileSync(path.join(dir, 'data', 'orders', `orders_${d}.csv`), 'utf8').split('\n');
-    for (let i = 1; i < lines.length && d === date; i++) {
-      const f = lines[i].split(',');
-      if (f[3] === security && i % 2 === 0) {
-        f[4] = '7'; // unknown side: rejected, attributable to (security, date)
-        lines[i] = f.join(',');
-        corrupted++;
-      }
-    }
-    writeFileSync(path.join(badDir, `orders_${d}.csv`), lines.join('\n'));
-  }
+  const { corrupted } = corruptOrderSides(path.join(dir, 'data'), truth.dates, security, date, path.join(dir, 'corrupt-orders'));
   expect(corrupted).toBeGreaterThan(5);
   const result: RunResult = await env.client.workflow.execute('pipelineRun', {
     taskQueue: queue, workflowId: 'sweepflow-batch-corrupt',

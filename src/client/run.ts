@@ -6,7 +6,7 @@ import type { RunConfig } from '../config/schema';
 import { runPaths } from '../io/paths';
 import { logToFile } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
-import { progressQuery, RunNameKey, runWorkflowId, securityProgressQuery, TASK_QUEUE } from '../workflows/shared';
+import { progressQuery, RunNameKey, runWorkflowId, type SecurityProgress, securityProgressQuery, TASK_QUEUE } from '../workflows/shared';
 import type { Progress, RunResult } from '../workflows/types';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
@@ -81,11 +81,18 @@ export async function finishedJobs(client: Client, run: string, since: Date, p: 
 
 /** Jobs finished so far in the run's running security workflows, by their own counts. */
 async function jobsOfRunningSecurities(client: Client, run: string): Promise<number> {
-  const queries: Promise<number>[] = [];
-  for await (const w of client.workflow.list({ query: `RunName = "${run}" AND WorkflowType = "securityWorkflow" AND ExecutionStatus = "Running"` })) {
-    queries.push(client.workflow.getHandle(w.workflowId).query(securityProgressQuery).then((s) => s.done + s.skipped + s.failed, () => 0));
-  }
-  return (await Promise.all(queries)).reduce((a, b) => a + b, 0);
+  return (await securityProgresses(client, run, 'AND ExecutionStatus = "Running"')).reduce((n, s) => n + s.done + s.skipped + s.failed, 0);
+}
+
+/**
+ * The progress query's answer of each of a run's security workflows (the latest execution of each id),
+ * `filter` narrowing the visibility query; one that cannot answer (closed, no worker to replay it) is left out.
+ */
+export async function securityProgresses(client: Client, run: string, filter = ''): Promise<SecurityProgress[]> {
+  const ids = new Set<string>();
+  for await (const w of client.workflow.list({ query: `RunName = "${run}" AND WorkflowType = "securityWorkflow" ${filter}` })) ids.add(w.workflowId);
+  const answers = await Promise.all([...ids].map((id) => client.workflow.getHandle(id).query(securityProgressQuery).catch(() => null)));
+  return answers.filter((a): a is SecurityProgress => a !== null);
 }
 
 export function progressLine(p: Progress, finishedSoFar = 0): string {

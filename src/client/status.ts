@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, securityProgressQuery, TradeDateKey } from '../workflows/shared';
+import { JobStatusKey, progressQuery, runWorkflowId, SecurityKey, TradeDateKey } from '../workflows/shared';
 import type { Progress, RunResult } from '../workflows/types';
-import { finishedJobs, rootCause } from './run';
+import { finishedJobs, rootCause, securityProgresses } from './run';
 
 export interface JobCell {
   security: string;
@@ -68,16 +68,9 @@ export async function jobCells(client: Client, run: string): Promise<JobCell[]> 
  * how they stand. A security that cannot answer (closed, with no worker to replay it) shows them blank.
  */
 async function batchedCells(client: Client, run: string, seen: ReadonlySet<string>): Promise<JobCell[]> {
-  const cells: JobCell[] = [];
-  const latest = new Set<string>();
-  for await (const w of client.workflow.list({ query: `RunName = "${run}" AND WorkflowType = "securityWorkflow"` })) latest.add(w.workflowId);
-  for (const id of latest) {
-    const p = await client.workflow.getHandle(id).query(securityProgressQuery).catch(() => null);
-    for (const [date, status] of Object.entries(p?.batched ?? {})) {
-      if (p && !seen.has(`${p.security}|${date}`)) cells.push({ security: p.security, date, status });
-    }
-  }
-  return cells;
+  return (await securityProgresses(client, run)).flatMap((p) => Object.entries(p.batched)
+    .filter(([date]) => !seen.has(`${p.security}|${date}`))
+    .map(([date, status]) => ({ security: p.security, date, status })));
 }
 
 /** Why a closed run ended as it did: its root cause when it failed, its failed jobs when some failed. */
@@ -103,7 +96,7 @@ export async function statusText(client: Client, run: string): Promise<{ text: s
   }
   if (progress) {
     const j = progress.jobs;
-    const finished = Math.max(j.done + j.skipped + j.failed, await finishedJobs(client, run, desc.startTime, progress));
+    const finished = await finishedJobs(client, run, desc.startTime, progress);
     lines.push(`stage ${progress.stage}  splits ${progress.splits.done}/${progress.splits.total}  rows ${progress.rowsRead.toLocaleString('en')}`);
     lines.push(`jobs ${progressBar(finished, j.total)} ${finished}/${j.total} (done ${j.done}, skipped ${j.skipped}, failed ${j.failed}, empty ${j.empty})`);
   }

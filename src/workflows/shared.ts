@@ -25,7 +25,10 @@ export const progressQuery = defineQuery<Progress>('progress');
  * Progress of one security's jobs, and the status of each date run in a batch of small jobs (which has no
  * job workflow, so no search attributes: `sweepflow status` asks here for its grid).
  */
-export const securityProgressQuery = defineQuery<SecurityResult & { total: number; running: number; batched: BatchedStatuses }>('securityProgress');
+export const securityProgressQuery = defineQuery<SecurityProgress>('securityProgress');
+
+/** What `securityProgressQuery` answers. */
+export type SecurityProgress = SecurityResult & { total: number; running: number; batched: BatchedStatuses };
 
 /** Dates run in a batch of small jobs, by status (a batch that failed runs its dates as job workflows instead). */
 export type BatchedStatuses = Record<string, 'running' | 'done' | 'skipped'>;

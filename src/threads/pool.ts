@@ -8,6 +8,7 @@ import type { CutPoint } from '../io/cut-points';
 import type { ShardOutcome, ShardTask } from '../io/shard-split';
 import type { PartitionTask } from '../jobs/analyse-partition';
 import type { JobManifest } from '../jobs/manifest';
+import { threadHeapLimitMessage, threadHeapMb, threadResourceLimits } from '../worker/memory';
 
 /** A large plain file to scan for record-aligned cut points about `targetBytes` apart (io/cut-points). */
 export interface CutsTask {
@@ -56,15 +57,24 @@ export class ThreadPool {
   private readonly waiting: (() => void)[] = [];
   private readonly pending = new Map<number, Pending>();
   private created = 0;
+  /** Threads already counted out: a thread that fails emits 'error' and then 'exit'. */
+  private readonly gone = new WeakSet<Worker>();
   private nextId = 1;
   /** The largest V8 heap (total_heap_size) a thread reported at the end of a task, in bytes. */
   peakThreadHeapBytes = 0;
   readonly script: string | null = threadScript();
 
-  constructor(readonly size = envInt('SWEEPFLOW_THREADS', 1, 1024, os.availableParallelism())) {}
+  /**
+   * @param size threads (SWEEPFLOW_THREADS) @default one per core
+   * @param heapMb each thread's old-generation limit in MB, 0 for V8's default (SWEEPFLOW_THREAD_HEAP_MB) @default 0
+   */
+  constructor(
+    readonly size = envInt('SWEEPFLOW_THREADS', 1, 1024, os.availableParallelism()),
+    readonly heapMb = threadHeapMb(),
+  ) {}
 
   private spawn(): Worker {
-    const w = new Worker(this.script!);
+    const w = new Worker(this.script!, { resourceLimits: threadResourceLimits(this.heapMb) });
     w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; heapBytes?: number; error?: { message: string; kind: string } }) => {
       if (m.heapBytes && m.heapBytes > this.peakThreadHeapBytes) this.peakThreadHeapBytes = m.heapBytes;
       const p = this.pending.get(m.id);
@@ -75,7 +85,8 @@ export class ThreadPool {
       if (m.error) p.reject(new ThreadTaskError(m.error.message, m.error.kind));
       else p.resolve(m.outcome);
     });
-    w.on('error', (e) => this.fail(w, e));
+    w.on('error', (e: Error & { code?: string }) => this.fail(w, e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new ThreadTaskError(threadHeapLimitMessage(this.heapMb), 'ThreadHeapLimit') : e));
     w.on('exit', (code) => this.fail(w, new Error(`worker thread exited with code ${code}`)));
     w.unref();
     this.created++;
@@ -83,6 +94,8 @@ export class ThreadPool {
   }
 
   private fail(w: Worker, e: Error): void {
+    if (this.gone.has(w)) return;
+    this.gone.add(w);
     for (const [id, p] of this.pending) {
       if (p.worker !== w) continue;
       this.pending.delete(id);

@@ -3,11 +3,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generate } from '../../src/generator/generate';
 import { analysePartition } from '../../src/jobs/analyse-partition';
-import { readSecurityIndex } from '../../src/jobs/job-index';
-import type { JobManifest } from '../../src/jobs/manifest';
 import { prepareJob } from '../../src/jobs/prepare-job';
-import { jobRecordsDir } from '../../src/io/paths';
-import { filesUnder, shardedRun } from '../helpers/run-steps';
+import { committedManifest, filesUnder, jobsOf, shardedRun } from '../helpers/run-steps';
 
 /**
  * `processing.compressShards` (issue 15's scratch bound): gzipped shards hold the same CSV bytes (a gzip
@@ -19,20 +16,18 @@ const dir = path.join(__dirname, '..', '..', 'test-output', 'compress-shards');
 async function run(name: string, compressShards: boolean) {
   // 1,000 buffered rows (256 KB) a flush: the larger shards are written in several flushes.
   const raw = { name, baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { compressShards, chunkRows: 1000 } };
-  const { plan, result, paths, matrix } = await shardedRun(raw);
+  const sharded = await shardedRun(raw);
+  const { plan, result, paths } = sharded;
   const shards = filesUnder(paths.shards);
   const manifests: unknown[] = [];
   const inputs: unknown[] = [];
-  for (const { security } of matrix.securities) {
-    const index = await readSecurityIndex(paths.work, security, plan.id);
-    for (const date of Object.keys(index.dates).sort()) {
-      inputs.push([index.dates[date].orders.sha1, index.dates[date].trades.sha1, index.dates[date].nbbo.sha1]);
-      const prepared = await prepareJob(plan, paths, { run: result.run, security, date });
-      if (prepared.kind !== 'run') throw new Error('expected the job to run');
-      await analysePartition(prepared.task);
-      const m = JSON.parse(readFileSync(path.join(jobRecordsDir(paths.out, security, date), 'manifest.json'), 'utf8')) as JobManifest;
-      manifests.push([m.security, m.date, m.fingerprint, m.orders, m.sweeps, m.events, m.trades, m.quotes, m.fillStatus, m.filledQty]);
-    }
+  for (const job of await jobsOf(sharded)) {
+    inputs.push([job.inputs.orders.sha1, job.inputs.trades.sha1, job.inputs.nbbo.sha1]);
+    const prepared = await prepareJob(plan, paths, { run: result.run, security: job.security, date: job.date });
+    if (prepared.kind !== 'run') throw new Error('expected the job to run');
+    await analysePartition(prepared.task);
+    const m = committedManifest(paths, job.security, job.date);
+    manifests.push([m.security, m.date, m.fingerprint, m.orders, m.sweeps, m.events, m.trades, m.quotes, m.fillStatus, m.filledQty]);
   }
   return { shards, bytes: shards.reduce((n, f) => n + statSync(f).size, 0), manifests, inputs };
 }

@@ -1,9 +1,8 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../../src/generator/generate';
-import { filesUnder, shardedRun } from '../helpers/run-steps';
+import { committedManifest, filesUnder, jobsOf, shardedRun } from '../helpers/run-steps';
 import { analysePartition } from '../../src/jobs/analyse-partition';
-import { readSecurityIndex } from '../../src/jobs/job-index';
 import type { JobManifest } from '../../src/jobs/manifest';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { jobRecordsDir } from '../../src/io/paths';
@@ -18,21 +17,20 @@ const dir = path.join(__dirname, '..', '..', 'test-output', 'keep-shards');
 
 async function runJobs(name: string, keepShards: boolean): Promise<{ statuses: string[]; manifests: JobManifest[]; shardBytesBefore: number; shardsLeft: string[]; work: string }> {
   const raw = { name, baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { keepShards } };
-  const { plan, result, paths, matrix } = await shardedRun(raw);
+  const sharded = await shardedRun(raw);
+  const { plan, result, paths } = sharded;
   const shardBytesBefore = filesUnder(paths.shards).reduce((n, f) => n + statSync(f).size, 0);
   const statuses: string[] = [];
   const manifests: JobManifest[] = [];
-  for (const { security } of matrix.securities) {
-    for (const date of Object.keys((await readSecurityIndex(paths.work, security, plan.id)).dates).sort()) {
-      const job = { run: result.run, security, date };
-      const prepared = await prepareJob(plan, paths, job);
-      if (prepared.kind === 'run') await analysePartition(prepared.task);
-      statuses.push(prepared.kind === 'run' ? 'ran' : prepared.result.status);
-      // A retry of the committed job (its worker died after the commit) needs no shard: done, not refused.
-      const again = await prepareJob(plan, paths, job);
-      expect(again.kind === 'skip' && again.result.status).toBe(prepared.kind === 'run' ? 'done' : 'skipped');
-      manifests.push(JSON.parse(readFileSync(path.join(jobRecordsDir(paths.out, security, date), 'manifest.json'), 'utf8')) as JobManifest);
-    }
+  for (const { security, date } of await jobsOf(sharded)) {
+    const job = { run: result.run, security, date };
+    const prepared = await prepareJob(plan, paths, job);
+    if (prepared.kind === 'run') await analysePartition(prepared.task);
+    statuses.push(prepared.kind === 'run' ? 'ran' : prepared.result.status);
+    // A retry of the committed job (its worker died after the commit) needs no shard: done, not refused.
+    const again = await prepareJob(plan, paths, job);
+    expect(again.kind === 'skip' && again.result.status).toBe(prepared.kind === 'run' ? 'done' : 'skipped');
+    manifests.push(committedManifest(paths, security, date));
   }
   return { statuses, manifests, shardBytesBefore, shardsLeft: filesUnder(paths.shards), work: paths.work };
 }
@@ -66,9 +64,9 @@ it('reruns without kept shards: the rerun shards anew and skips every unchanged 
 
 it('refuses, naming the setting and the remedy, a committed job whose outputs went within the same run', async () => {
   const raw = { name: 'gone', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' }, processing: { keepShards: false } };
-  const { plan, result, paths, matrix } = await shardedRun(raw);
-  const security = matrix.securities[0].security;
-  const date = Object.keys((await readSecurityIndex(paths.work, security, plan.id)).dates).sort()[0];
+  const sharded = await shardedRun(raw);
+  const { plan, result, paths } = sharded;
+  const [{ security, date }] = await jobsOf(sharded);
   const job = { run: result.run, security, date };
   const prepared = await prepareJob(plan, paths, job);
   if (prepared.kind !== 'run') throw new Error('expected the job to run');

@@ -2,11 +2,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { EnvError } from '../../src/config/env';
 import { generate } from '../../src/generator/generate';
-import { readSecurityIndex } from '../../src/jobs/job-index';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { ThreadPool, ThreadTaskError } from '../../src/threads/pool';
 import { DEFAULT_THREAD_HEAP_MB, threadHeapMb, threadResourceLimits } from '../../src/worker/memory';
-import { shardedRun } from '../helpers/run-steps';
+import { jobsOf, shardedRun } from '../helpers/run-steps';
 
 /**
  * SWEEPFLOW_THREAD_HEAP_MB: each pool thread's heap limit. A partition that outgrows it fails with a
@@ -33,10 +32,9 @@ describe('SWEEPFLOW_THREAD_HEAP_MB', () => {
   it('fails a partition over the limit with a message naming the setting; the thread is replaced', async () => {
     rmSync(dir, { recursive: true, force: true });
     await generate({ securities: 1, dates: 1, rowsPerJob: 60_000, seed: 21, out: path.join(dir, 'data') });
-    const { plan, result, paths, matrix } = await shardedRun({ name: 'limit', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' } });
-    const security = matrix.securities[0].security;
-    const [date] = Object.keys((await readSecurityIndex(paths.work, security, plan.id)).dates);
-    const prepared = await prepareJob(plan, paths, { run: result.run, security, date });
+    const sharded = await shardedRun({ name: 'limit', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' } });
+    const [{ security, date }] = await jobsOf(sharded);
+    const prepared = await prepareJob(sharded.plan, sharded.paths, { run: sharded.result.run, security, date });
     if (prepared.kind !== 'run') throw new Error('expected the job to run');
     // Below the env setting's floor on purpose (the constructor takes any limit): this partition needs more.
     const tight = new ThreadPool(1, 8);

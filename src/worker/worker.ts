@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '../activities';
 import { detectHost, type HostProfile } from '../config/host-profile';
 import { envInt } from '../config/env';
-import { boundHeapGrowth } from './memory';
+import { boundHeapGrowth, threadHeapMb } from './memory';
 import { configSchema } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/shared';
 
@@ -28,6 +28,7 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
   const profile = opts.profile ?? (await detectHost(configSchema.shape.processing.parse(undefined)));
   const slots = envInt('SWEEPFLOW_ACTIVITY_SLOTS', 1, 10_000, profile.activitySlots);
   boundHeapGrowth();
+  threadHeapMb(); // validated here: a bad value stops the worker at its start, not each job on its thread
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

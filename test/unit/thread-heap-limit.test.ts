@@ -1,9 +1,12 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import type { NativeConnection } from '@temporalio/worker';
 import { EnvError } from '../../src/config/env';
+import type { HostProfile } from '../../src/config/host-profile';
 import { generate } from '../../src/generator/generate';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { ThreadPool, ThreadTaskError } from '../../src/threads/pool';
+import { createSweepflowWorker } from '../../src/worker/worker';
 import { DEFAULT_THREAD_HEAP_MB, threadHeapMb, threadResourceLimits } from '../../src/worker/memory';
 import { jobsOf, shardedRun } from '../helpers/run-steps';
 
@@ -26,6 +29,16 @@ describe('SWEEPFLOW_THREAD_HEAP_MB', () => {
     for (const bad of ['-1', '65537', '1.5', 'lots']) {
       expect(() => threadHeapMb({ SWEEPFLOW_THREAD_HEAP_MB: bad }))
         .toThrow(new EnvError('SWEEPFLOW_THREAD_HEAP_MB', `'${bad}' is not an integer from 0 to 65536`));
+    }
+  });
+
+  it('stops a worker at its start on a bad value, naming the variable', async () => {
+    process.env.SWEEPFLOW_THREAD_HEAP_MB = '100';
+    try {
+      await expect(createSweepflowWorker({ connection: {} as NativeConnection, profile: { activitySlots: 1 } as HostProfile }))
+        .rejects.toThrow(new EnvError('SWEEPFLOW_THREAD_HEAP_MB', "'100' is below 256 MB (0 leaves V8's default)"));
+    } finally {
+      delete process.env.SWEEPFLOW_THREAD_HEAP_MB;
     }
   });
 

@@ -1,4 +1,5 @@
-import { midOf, midValue, type PrevailingQuote, type QuoteBook } from './quotes';
+import { FillTable, orNull } from './fill-table';
+import { midOf, type PrevailingQuote, type QuoteBook } from './quotes';
 import type { OrderStates } from './order-states';
 import type { Mid, Side } from './types';
 
@@ -49,35 +50,25 @@ export interface FillQuality {
 }
 
 export function fillQuality(side: Side, price: number, time: bigint, book: QuoteBook | null, horizons: readonly Horizon[]): FillQuality {
-  const s = sign(side);
-  const quote = book ? book.prevailing(time) : null;
-  const mid = quote ? midValue(quote.mid) : null;
-  const markoutBps: (number | null)[] = [], realizedSpreadBps: (number | null)[] = [], priceImpactBps: (number | null)[] = [];
-  let effective: number | null = null, improvement: number | null = null, eq: number | null = null, inside: boolean | null = null;
-  if (quote && mid !== null) {
-    effective = (2 * s * (price - mid) / mid) * 1e4;
-    improvement = (s * ((side === 1 ? quote.offer : quote.bid) - price) / mid) * 1e4;
-    const spread = quote.offer - quote.bid;
-    eq = spread > 0 ? (2 * s * (price - mid)) / spread : null;
-    inside = (quote.bid < price && price < quote.offer) || 2 * price === quote.mid.twice;
-  }
-  for (let i = 0; i < horizons.length; i++) {
-    const later = book ? book.midAtOrBefore(time + horizons[i].ns) : null;
-    const m = later ? midValue(later) : null;
-    markoutBps.push(m === null || price === 0 ? null : (s * (m - price) / price) * 1e4);
-    realizedSpreadBps.push(m === null || mid === null ? null : (2 * s * (price - m) / mid) * 1e4);
-    priceImpactBps.push(m === null || mid === null ? null : (2 * s * (m - mid) / mid) * 1e4);
-  }
+  const t = new FillTable(horizons, 1);
+  t.append(side, { orderId: 0n, tradeTime: time, security: '', price, quantity: 0, side, matchGroupId: null, participantId: '', dealSource: '' }, book);
+  return fillQualityAt(t, 0);
+}
+
+/** One row of a fill table as a `FillQuality` (nulls where the table holds NaN). */
+export function fillQualityAt(t: FillTable, row: number): FillQuality {
+  const inside = t.insideNbbo[row];
+  const perHorizon = (columns: Float64Array[]): (number | null)[] => columns.map((c) => orNull(c, row));
   return {
-    quote,
-    quoteAgeMs: quote ? Number(time - quote.time) / 1e6 : null,
-    effectiveSpreadBps: effective,
-    priceImprovementBps: improvement,
-    eqRatio: eq,
-    insideNbbo: inside,
-    markoutBps,
-    realizedSpreadBps,
-    priceImpactBps,
+    quote: t.quotes[row],
+    quoteAgeMs: orNull(t.quoteAgeMs, row),
+    effectiveSpreadBps: orNull(t.effectiveSpreadBps, row),
+    priceImprovementBps: orNull(t.priceImprovementBps, row),
+    eqRatio: orNull(t.eqRatio, row),
+    insideNbbo: inside < 0 ? null : inside === 1,
+    markoutBps: perHorizon(t.markoutBps),
+    realizedSpreadBps: perHorizon(t.realizedSpreadBps),
+    priceImpactBps: perHorizon(t.priceImpactBps),
   };
 }
 

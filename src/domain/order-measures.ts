@@ -1,6 +1,7 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario, type ScenarioThresholds } from './classification';
 import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
-import { arrivalQuote, fillQuality, fillsWithin, midAtEvent, shortfall, type ArrivalMidSource, type FillQuality, type FillWithin, type Horizon } from './execution-quality';
+import { arrivalQuote, fillsWithin, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin, type Horizon } from './execution-quality';
+import { FillTable, type FillRange } from './fill-table';
 import { isSweep, type OrderTypeMasks } from './order-type';
 import type { OrderStates } from './order-states';
 import type { QuoteBook } from './quotes';
@@ -15,12 +16,6 @@ export interface ClassificationSettings {
   markoutHorizons: readonly Horizon[];
   /** Section 12 fill-probability horizons, from `thresholds.fillHorizons`. */
   fillHorizons: readonly Horizon[];
-}
-
-/** One fill of a Centre Point order (a trade row joined to it) with its section 12 measures. */
-export interface Fill {
-  trade: TradeSide;
-  quality: FillQuality;
 }
 
 /** Everything DOMAIN.md sections 7 and 8 say about one Centre Point order in one partition. */
@@ -73,35 +68,41 @@ export interface OrderMeasures {
   meanEffectiveSpreadBps: number | null;
   meanPriceImprovementBps: number | null;
   meanMarkoutBps: (number | null)[];
-  /** The fills in trade-time order, with their measures. */
-  fills: Fill[];
+  /** The fills (trade rows joined to the order) in trade-time order, with their measures: rows of the job's fill table. */
+  fills: FillRange;
   /** Per fill horizon: filled within it, observed through it. */
   fillsWithin: FillWithin[];
 }
 
 /** Fill-quantity-weighted means of an order's fill measures over the non-null values, in one pass. */
-function fillMeans(fills: readonly Fill[], horizons: number): { effectiveSpread: number | null; priceImprovement: number | null; markouts: (number | null)[] } {
+function fillMeans({ table, start, count }: FillRange): { effectiveSpread: number | null; priceImprovement: number | null; markouts: (number | null)[] } {
+  const horizons = table.horizons.length;
   const sum = new Float64Array(2 + horizons), weight = new Float64Array(2 + horizons);
-  const add = (k: number, v: number | null, w: number): void => {
-    if (v === null || w <= 0) return;
+  const add = (k: number, v: number, w: number): void => {
+    if (v !== v || w <= 0) return; // NaN: a null measure
     sum[k] += v * w;
     weight[k] += w;
   };
-  for (const f of fills) {
-    const q = f.trade.quantity, m = f.quality;
-    add(0, m.effectiveSpreadBps, q);
-    add(1, m.priceImprovementBps, q);
-    for (let h = 0; h < horizons; h++) add(2 + h, m.markoutBps[h], q);
+  for (let row = start; row < start + count; row++) {
+    const q = table.trades[row].quantity;
+    add(0, table.effectiveSpreadBps[row], q);
+    add(1, table.priceImprovementBps[row], q);
+    for (let h = 0; h < horizons; h++) add(2 + h, table.markoutBps[h][row], q);
   }
   const mean = (k: number): number | null => (weight[k] > 0 ? sum[k] / weight[k] : null);
   return { effectiveSpread: mean(0), priceImprovement: mean(1), markouts: Array.from({ length: horizons }, (_, h) => mean(2 + h)) };
 }
 
+/**
+ * Every measure of one order. Its fills are appended to `fills`, the job's fill table (a table of its own
+ * when none is given), in trade-time order.
+ */
 export function measureOrder(
   states: OrderStates,
   trades: readonly TradeSide[],
   book: QuoteBook | null,
   settings: ClassificationSettings,
+  fills: FillTable = new FillTable(settings.markoutHorizons, trades.length),
 ): OrderMeasures {
   const { arrival, postArrival, final } = states;
   const ex = execution(trades);
@@ -116,9 +117,10 @@ export function measureOrder(
   const arrivalQ = arrivalQuote(states, book);
   const mid = arrivalQ.mid;
   const finalMid = midAtEvent(final.nationalBid, final.nationalOffer, final.timestamp, book).mid;
-  const fills = trades.length > 1 ? [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0)) : trades;
-  const measured = fills.map((t): Fill => ({ trade: t, quality: fillQuality(arrival.side, t.price, t.tradeTime, book, settings.markoutHorizons) }));
-  const means = fillMeans(measured, settings.markoutHorizons.length);
+  const byTime = trades.length > 1 ? [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0)) : trades;
+  const measured: FillRange = { table: fills, start: fills.length, count: byTime.length };
+  for (let i = 0; i < byTime.length; i++) fills.append(arrival.side, byTime[i], book);
+  const means = fillMeans(measured);
   const sf = shortfall(arrival.side, mid, final.quantity, ex.filledQty, ex.notional, finalMid);
   const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
   return {

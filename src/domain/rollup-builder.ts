@@ -157,6 +157,14 @@ export class RollupBuilder {
     this.c.add(mean[1], w);
   }
 
+  /** `weighted` for a fill table's column, where NaN is null. */
+  private weightedColumn(mean: readonly [number, number], column: Float64Array, row: number, w: number): void {
+    const value = column[row];
+    if (value !== value || w <= 0) return;
+    this.c.add(mean[0], micro(value * w));
+    this.c.add(mean[1], w);
+  }
+
   /** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
   add(o: OrderMeasures, cand?: CandidateOutcome): void {
     const { c, ix } = this;
@@ -178,17 +186,18 @@ export class RollupBuilder {
       c.add(ix.simFilledQty, cand.simFilledQty);
       this.weighted(ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
     }
-    c.add(ix.fills, o.fills.length);
+    const { table: t, start, count } = o.fills;
+    c.add(ix.fills, count);
     const [markout, realized, impact] = ix.horizonMeans;
-    for (let k = 0; k < o.fills.length; k++) {
-      const f = o.fills[k], fq = f.trade.quantity, m = f.quality;
-      if (m.insideNbbo === false) c.add(ix.outside, 1);
-      this.weighted(ix.fillMeans[0], m.effectiveSpreadBps, fq);
-      this.weighted(ix.fillMeans[1], m.priceImprovementBps, fq);
-      for (let h = 0; h < m.markoutBps.length; h++) {
-        this.weighted(markout[h], m.markoutBps[h], fq);
-        this.weighted(realized[h], m.realizedSpreadBps[h], fq);
-        this.weighted(impact[h], m.priceImpactBps[h], fq);
+    for (let row = start; row < start + count; row++) {
+      const fq = t.trades[row].quantity;
+      if (t.insideNbbo[row] === 0) c.add(ix.outside, 1);
+      this.weightedColumn(ix.fillMeans[0], t.effectiveSpreadBps, row, fq);
+      this.weightedColumn(ix.fillMeans[1], t.priceImprovementBps, row, fq);
+      for (let h = 0; h < t.horizons.length; h++) {
+        this.weightedColumn(markout[h], t.markoutBps[h], row, fq);
+        this.weightedColumn(realized[h], t.realizedSpreadBps[h], row, fq);
+        this.weightedColumn(impact[h], t.priceImpactBps[h], row, fq);
       }
     }
     this.weighted(ix.shortfall[0], o.executionCostBps, q);

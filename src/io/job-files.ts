@@ -1,6 +1,7 @@
 import type { Horizon } from '../domain/execution-quality';
-import type { Fill, OrderMeasures } from '../domain/order-measures';
-import { midValue } from '../domain/quotes';
+import { FillTable } from '../domain/fill-table';
+import type { OrderMeasures } from '../domain/order-measures';
+import { midValue, type PrevailingQuote } from '../domain/quotes';
 import type { SimCandidate, SimMatch } from '../domain/simulation';
 import { sydneyHour, sydneyLocalNanos } from '../domain/sydney-time';
 import type { Mid, Side } from '../domain/types';
@@ -90,45 +91,46 @@ export function orderColumns(ctx: TableContext): ColumnSpec<OrderMeasures>[] {
   ];
 }
 
-/** A fill with its order's attributes (section 12: a fill's sign, side, participant and sweep flag are its order's). */
-export interface FillRow {
-  order: OrderMeasures;
-  fill: Fill;
+/**
+ * A job's fills as a table: the fill table's rows and, by row, the order each fill belongs to (section 12: a
+ * fill's sign, side, participant and sweep flag are its order's).
+ */
+export interface FillRows {
+  table: FillTable;
+  orderOf: readonly OrderMeasures[];
 }
 
-/** One row per fill: a trade row joined to a Centre Point order of the job, with its section 12 measures. */
-export function fillColumns(ctx: TableContext): ColumnSpec<FillRow>[] {
-  // One getter per family (not one through a picker): these run once per fill and horizon.
-  const perHorizon = (family: 'markout' | 'realized_spread' | 'price_impact'): ColumnSpec<FillRow>[] => ctx.markoutHorizons.map((h, i) => ({
-    name: `${family}_${h.label}_bps`, type: 'DOUBLE', distinct: true,
-    get: family === 'markout' ? (r: FillRow) => r.fill.quality.markoutBps[i]
-      : family === 'realized_spread' ? (r: FillRow) => r.fill.quality.realizedSpreadBps[i] : (r: FillRow) => r.fill.quality.priceImpactBps[i],
-  }));
+/** One row per fill (the row is the fill table's): a trade row joined to a Centre Point order of the job, with its section 12 measures. */
+export function fillColumns(ctx: TableContext, { table: t, orderOf }: FillRows): ColumnSpec<number>[] {
+  const n = t.length;
+  const typed = (name: string, column: Float64Array): ColumnSpec<number> => ({ name, type: 'DOUBLE', doubles: column.subarray(0, n), distinct: true });
+  const perHorizon = (family: string, columns: Float64Array[]): ColumnSpec<number>[] => ctx.markoutHorizons.map((h, i) => typed(`${family}_${h.label}_bps`, columns[i]));
+  const quote = (r: number): PrevailingQuote | null => t.quotes[r];
   return [
-    { name: 'order_id', type: 'UINT64', get: (r) => r.order.orderId, distinct: true },
-    ...partitionColumns<FillRow>(ctx, true),
-    { name: 'time', type: 'TIMESTAMP_UTC', get: (r) => r.fill.trade.tradeTime, distinct: true },
-    { name: 'local_time', type: 'TIMESTAMP_LOCAL', get: (r) => local(r.fill.trade.tradeTime), distinct: true },
-    { name: 'hour', type: 'INT32', get: (r) => sydneyHour(r.fill.trade.tradeTime) },
-    { name: 'price', type: 'INT64', get: (r) => r.fill.trade.price },
-    { name: 'quantity', type: 'INT64', get: (r) => r.fill.trade.quantity },
-    { name: 'side', type: 'STRING', get: (r) => sideText(r.order.side) },
-    { name: 'participant_id', type: 'STRING', get: (r) => r.order.participantId },
-    { name: 'is_sweep', type: 'BOOLEAN', get: (r) => r.order.isSweep },
-    { name: 'deal_source', type: 'STRING', get: (r) => r.fill.trade.dealSource || null },
-    { name: 'match_group_id', type: 'UINT64', get: (r) => r.fill.trade.matchGroupId, distinct: true },
-    { name: 'trade_participant_id', type: 'STRING', get: (r) => r.fill.trade.participantId || null },
-    { name: 'mid', type: 'DOUBLE', get: (r) => mid(r.fill.quality.quote?.mid ?? null) },
-    { name: 'bid', type: 'INT64', get: (r) => r.fill.quality.quote?.bid ?? null },
-    { name: 'offer', type: 'INT64', get: (r) => r.fill.quality.quote?.offer ?? null },
-    { name: 'quote_age_ms', type: 'DOUBLE', get: (r) => r.fill.quality.quoteAgeMs, distinct: true },
-    { name: 'effective_spread_bps', type: 'DOUBLE', get: (r) => r.fill.quality.effectiveSpreadBps, distinct: true },
-    { name: 'price_improvement_bps', type: 'DOUBLE', get: (r) => r.fill.quality.priceImprovementBps, distinct: true },
-    { name: 'eq_ratio', type: 'DOUBLE', get: (r) => r.fill.quality.eqRatio, distinct: true },
-    { name: 'inside_nbbo', type: 'BOOLEAN', get: (r) => r.fill.quality.insideNbbo },
-    ...perHorizon('markout'),
-    ...perHorizon('realized_spread'),
-    ...perHorizon('price_impact'),
+    { name: 'order_id', type: 'UINT64', get: (r) => orderOf[r].orderId, distinct: true },
+    ...partitionColumns<number>(ctx, true),
+    { name: 'time', type: 'TIMESTAMP_UTC', get: (r) => t.trades[r].tradeTime, distinct: true },
+    { name: 'local_time', type: 'TIMESTAMP_LOCAL', get: (r) => local(t.trades[r].tradeTime), distinct: true },
+    { name: 'hour', type: 'INT32', get: (r) => sydneyHour(t.trades[r].tradeTime) },
+    { name: 'price', type: 'INT64', get: (r) => t.trades[r].price },
+    { name: 'quantity', type: 'INT64', get: (r) => t.trades[r].quantity },
+    { name: 'side', type: 'STRING', get: (r) => sideText(orderOf[r].side) },
+    { name: 'participant_id', type: 'STRING', get: (r) => orderOf[r].participantId },
+    { name: 'is_sweep', type: 'BOOLEAN', get: (r) => orderOf[r].isSweep },
+    { name: 'deal_source', type: 'STRING', get: (r) => t.trades[r].dealSource || null },
+    { name: 'match_group_id', type: 'UINT64', get: (r) => t.trades[r].matchGroupId, distinct: true },
+    { name: 'trade_participant_id', type: 'STRING', get: (r) => t.trades[r].participantId || null },
+    { name: 'mid', type: 'DOUBLE', get: (r) => mid(quote(r)?.mid ?? null) },
+    { name: 'bid', type: 'INT64', get: (r) => quote(r)?.bid ?? null },
+    { name: 'offer', type: 'INT64', get: (r) => quote(r)?.offer ?? null },
+    typed('quote_age_ms', t.quoteAgeMs),
+    typed('effective_spread_bps', t.effectiveSpreadBps),
+    typed('price_improvement_bps', t.priceImprovementBps),
+    typed('eq_ratio', t.eqRatio),
+    { name: 'inside_nbbo', type: 'BOOLEAN', get: (r) => (t.insideNbbo[r] < 0 ? null : t.insideNbbo[r] === 1) },
+    ...perHorizon('markout', t.markoutBps),
+    ...perHorizon('realized_spread', t.realizedSpreadBps),
+    ...perHorizon('price_impact', t.priceImpactBps),
   ];
 }
 
@@ -177,7 +179,7 @@ export function matchColumns(ctx: TableContext): ColumnSpec<MatchRow>[] {
 /** Every per-job table's columns, by table (docs/OUTPUTS.md documents each; a test keeps them in step). */
 export function jobTableColumns(ctx: TableContext): Record<JobTable, ColumnSpec<never>[]> {
   return {
-    orders: orderColumns(ctx) as ColumnSpec<never>[], fills: fillColumns(ctx) as ColumnSpec<never>[],
+    orders: orderColumns(ctx) as ColumnSpec<never>[], fills: fillColumns(ctx, { table: new FillTable(ctx.markoutHorizons, 0), orderOf: [] }) as ColumnSpec<never>[],
     candidates: candidateColumns(ctx) as ColumnSpec<never>[], matches: matchColumns(ctx) as ColumnSpec<never>[],
   };
 }

@@ -30,9 +30,18 @@ export interface ParquetColumnData {
    * One value per row; null or undefined is a null. INT64 takes safe-integer numbers, BigInts or decimal
    * text; INT32 and DOUBLE take numbers or text that converts to one.
    */
-  values: readonly unknown[];
+  values: ColumnValues;
   /** Mostly distinct values: written PLAIN without trying a dictionary. @default false */
   distinct?: boolean;
+}
+
+/** A column's values: any values (null or undefined is a null), or a DOUBLE column's Float64Array (NaN is a null). */
+export type ColumnValues = readonly unknown[] | Float64Array;
+
+/** Whether row i of a column is null. */
+function isNull(values: ColumnValues, i: number): boolean {
+  const v = values[i];
+  return v === null || v === undefined || (v !== v && values instanceof Float64Array);
 }
 
 const MAGIC = Buffer.from('PAR1');
@@ -76,7 +85,16 @@ class Bytes {
 class ColumnError extends Error {}
 
 /** PLAIN encoding of the non-null values of a column of `type`. */
-function writePlain(out: Bytes, type: ParquetColumnType, values: readonly unknown[]): void {
+function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): void {
+  if (values instanceof Float64Array) { // a DOUBLE column (parquetFile checks)
+    out.room(8 * values.length);
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (x !== x) continue;
+      out.n = out.buf.writeDoubleLE(x === 0 ? 0 : x, out.n);
+    }
+    return;
+  }
   if (type === 'BOOLEAN') {
     out.room((values.length + 7) >> 3);
     let i = 0, byte = 0;
@@ -149,15 +167,15 @@ function daysOf(text: string): number {
 }
 
 /** Definition levels (0 null, 1 present) as RLE runs, with the 4-byte length prefix of a v1 data page. */
-function writeDefinitionLevels(out: Bytes, values: readonly unknown[]): void {
+function writeDefinitionLevels(out: Bytes, values: ColumnValues): void {
   const at = out.n;
   out.room(4);
   out.n += 4;
   let i = 0;
   while (i < values.length) {
-    const present = values[i] !== null && values[i] !== undefined;
+    const present = !isNull(values, i);
     let j = i + 1;
-    while (j < values.length && (values[j] !== null && values[j] !== undefined) === present) j++;
+    while (j < values.length && !isNull(values, j) === present) j++;
     out.varint((j - i) * 2);
     out.byte(present ? 1 : 0);
     i = j;
@@ -217,15 +235,15 @@ interface Dictionary {
 }
 
 /** The column's dictionary and per-value indexes, or null when it would hold over half the values. */
-function dictionaryOf(values: readonly unknown[]): Dictionary | null {
+function dictionaryOf(values: ColumnValues): Dictionary | null {
   const index = new Map<unknown, number>();
   const dict: unknown[] = [];
   const idx = new Int32Array(values.length);
   let count = 0;
   const limit = values.length / 2;
   for (let i = 0; i < values.length; i++) {
+    if (isNull(values, i)) continue;
     const v = values[i];
-    if (v === null || v === undefined) continue;
     let k = index.get(v);
     if (k === undefined) {
       if (dict.length >= limit || dict.length >= 1 << 24) return null;
@@ -273,6 +291,7 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
   let totalBytes = 0;
   for (const c of columns) {
     if (c.values.length !== rowCount) throw new Error(`${table}.${c.name}: ${c.values.length} values for ${rowCount} rows`);
+    if (c.values instanceof Float64Array && c.type !== 'DOUBLE') throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE columns take one)`);
     const start = offset;
     const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(c.values);
     let uncompressed = 0, dictionaryOffset: number | undefined;
@@ -294,7 +313,7 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
       else writePlain(body, c.type, c.values);
     } catch (e) {
       if (!(e instanceof ColumnError)) throw e;
-      const row = c.values.findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
+      const row = Array.from(c.values as ArrayLike<unknown>).findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
       throw new Error(`${table}.${c.name}, row ${row + 1}: ${e.message}`);
     }
     const dataOffset = offset;

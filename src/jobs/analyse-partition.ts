@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { FillTable } from '../domain/fill-table';
 import { joinTrades } from '../domain/measures';
 import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../domain/order-measures';
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
@@ -13,7 +14,7 @@ import type { Quote, TradeSide } from '../domain/types';
 import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
 import { deleteJobShards } from './job-shards';
 import { describeOutputs, type JobManifest } from './manifest';
-import { candidateColumns, fillColumns, matchColumns, orderColumns, type FillRow, type MatchRow, type TableContext } from '../io/job-files';
+import { candidateColumns, fillColumns, matchColumns, orderColumns, type MatchRow, type TableContext } from '../io/job-files';
 import { jobRecordsDir, jobTableFile, type JobTable, type OutputFormat } from '../io/paths';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
 import { writeTable, type ColumnSpec } from '../io/tables';
@@ -85,6 +86,13 @@ class TradeShare {
 }
 
 
+/** 0 to n - 1: the rows of a columnar table, for the table writer. */
+function rowNumbers(n: number): number[] {
+  const rows = new Array<number>(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
 /** Progress of a partition's analysis, for heartbeats: the phase and the order events read so far. */
 export interface PartitionProgress {
   phase: 'ingest' | 'classify' | 'simulate' | 'aggregate';
@@ -145,7 +153,8 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
 
   onProgress({ phase: 'classify', events: n });
   const orders = [...kept.values()];
-  const measures: OrderMeasures[] = orders.map((o) => measureOrder(o.states, o.trades, book, task.settings));
+  const fillTable = new FillTable(task.settings.markoutHorizons, partitionTrades.length);
+  const measures: OrderMeasures[] = orders.map((o) => measureOrder(o.states, o.trades, book, task.settings, fillTable));
   const ctx: TableContext = {
     security: task.security, date: task.date, securityName: task.reference.name, priceDecimals: task.reference.priceDecimals,
     markoutHorizons: task.settings.markoutHorizons,
@@ -157,9 +166,12 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     written.push(...files.map((f) => f.rel));
   };
   await write('orders', orderColumns(ctx), measures);
-  const fills: FillRow[] = [];
-  for (const order of measures) for (const fill of order.fills) fills.push({ order, fill });
-  await write('fills', fillColumns(ctx), fills);
+  const orderOf = new Array<OrderMeasures>(fillTable.length);
+  for (let i = 0; i < measures.length; i++) {
+    const { start, count } = measures[i].fills;
+    for (let row = start; row < start + count; row++) orderOf[row] = measures[i];
+  }
+  await write('fills', fillColumns(ctx, { table: fillTable, orderOf }), rowNumbers(fillTable.length));
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
@@ -210,7 +222,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
     durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
-    fills: fills.length,
+    fills: fillTable.length,
     files: await describeOutputs(task.out, written),
   };
   await writeJsonAtomic(path.join(records, 'manifest.json'), manifest);

@@ -146,7 +146,8 @@ describe('an order\'s section 12 columns (measureOrder)', () => {
     ]);
     const fills = [trade({ orderId: id, t: s(3), qty: 300, price: 104 }), trade({ orderId: id, t: s(-1), qty: 100, price: 101 }), trade({ orderId: id, t: s(1), qty: 100, price: 101 })];
     const m = measureOrder(states, fills, book, { ...SETTINGS, markoutHorizons: H });
-    expect(m.fills.map((f) => f.trade.tradeTime)).toEqual([s(-1), s(1), s(3)]); // in trade-time order
+    const { table, start, count } = m.fills;
+    expect(table.trades.slice(start, start + count).map((f) => f.tradeTime)).toEqual([s(-1), s(1), s(3)]); // in trade-time order
     // The fill at -1 s has no quote: it counts in no mean; 1 s: effective 0; 3 s (mid 103): 2(104 - 103)/103 x 1e4.
     close(m.meanEffectiveSpreadBps, (100 * 0 + 300 * (2 / 103) * 1e4) / 400);
     close(m.meanPriceImprovementBps, (100 * (1 / 101) * 1e4 + 300 * ((104 - 104) / 103) * 1e4) / 400);

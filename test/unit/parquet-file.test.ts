@@ -66,7 +66,7 @@ function oracleFile(columns: ParquetColumnData[]): Buffer {
   return Buffer.from(parquetWriteBuffer({
     columnData: columns.map((c) => ({
       name: c.name, type: c.type as 'INT64' | 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN',
-      data: c.values.map((v) => (v === null || v === undefined ? null : c.type === 'INT64' ? BigInt(v as number) : v)) as never,
+      data: (c.values as unknown[]).map((v) => (v === null || v === undefined ? null : c.type === 'INT64' ? BigInt(v as number) : v)) as never,
     })),
   }));
 }
@@ -96,6 +96,20 @@ describe('parquetFile', () => {
     expect(meta.row_groups[0].columns.map((c) => c.meta_data!.encodings)).toEqual([
       ['PLAIN', 'RLE', 'RLE_DICTIONARY'], ['PLAIN', 'RLE'], ['PLAIN', 'RLE'], ['PLAIN', 'RLE'],
     ]);
+  });
+
+  it('takes a DOUBLE column as a Float64Array, NaN a null: the same bytes as those values with nulls, on 150 random tables', () => {
+    let typedColumns = 0;
+    for (let seed = 0; seed < 150; seed++) {
+      const { columns, rows } = randomTable(seed);
+      const isNull = (v: unknown): boolean => v === null || v === undefined || Number.isNaN(v);
+      const asValues = columns.map((c) => (c.type === 'DOUBLE' ? { ...c, values: (c.values as unknown[]).map((v) => (isNull(v) ? null : v)) } : c));
+      const asTyped = columns.map((c) => (c.type === 'DOUBLE' ? { ...c, values: Float64Array.from(c.values as unknown[], (v) => (isNull(v) ? NaN : v as number)) } : c));
+      typedColumns += columns.filter((c) => c.type === 'DOUBLE').length;
+      expect(parquetFile('t', asTyped, rows).equals(parquetFile('t', asValues, rows))).toBe(true);
+    }
+    expect(typedColumns).toBeGreaterThan(50);
+    expect(() => parquetFile('t', [{ name: 'q', type: 'INT64', values: new Float64Array([1]) }], 1)).toThrow('t.q: a INT64 column given as a Float64Array (only DOUBLE columns take one)');
   });
 
   it('takes INT64 as decimal text (rollup sums beyond 2^53) and numeric text for INT32 and DOUBLE', async () => {

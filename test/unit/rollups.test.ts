@@ -94,7 +94,7 @@ describe('mergeable rollups (sections 10 and 12)', () => {
       key: 'X', orders: 2n, sweeps: 1n, participants: 2, securities: 1, total_qty: 400n, filled_qty: 400n, filled: 1n, partial: 1n, unfilled: 0n,
       vwap: 3003, mean_qty: 200, std_qty: 100, min_price: 3000, max_price: 3004, mean_arrival_cost_bps: 1,
       sim_candidates: 1n, residual_qty: 50n, sim_filled_qty: 40n, mean_sim_price_improvement_bps: 5,
-      mean_implementation_shortfall_bps: (4 * 100 + 8 * 300) / 400, fills: BigInt(a.fills.length + c.fills.length),
+      mean_implementation_shortfall_bps: (4 * 100 + 8 * 300) / 400, fills: BigInt(a.fills.count + c.fills.count),
     });
   });
 

@@ -88,4 +88,12 @@ describe('output tables', () => {
   it('refuses an INT64 value beyond 2^63 - 1, naming the table, column and row', () => {
     expect(() => tableParquet('orders', COLUMNS, [{ ...ROWS[0], id: 9223372036854775808n }])).toThrow('orders.id, row 1: 9223372036854775808 does not fit a Parquet INT64');
   });
+
+  it('takes a DOUBLE column as a Float64Array (NaN a null): the same CSV and Parquet bytes as the column read from the rows', () => {
+    const px = Float64Array.from(ROWS.map((r) => r.px ?? NaN));
+    const typed: ColumnSpec<Row>[] = COLUMNS.map((c) => (c.name === 'px' ? { name: 'px', type: 'DOUBLE', doubles: px } : c));
+    expect(tableCsv(typed, ROWS).toString()).toBe(tableCsv(COLUMNS, ROWS).toString());
+    expect(tableParquet('t', typed, ROWS).equals(tableParquet('t', COLUMNS, ROWS))).toBe(true);
+    expect(() => tableCsv(typed, ROWS.slice(1))).toThrow('column px: 3 values for 2 rows');
+  });
 });

@@ -122,11 +122,12 @@ async function main(): Promise<void> {
   rmSync(base, { recursive: true, force: true });
   const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: null, logFile: path.join(ROOT, 'bench-data', 'e2e-temporal.log') });
   const shards = path.join(base, 'work', 'e2e', 'shards');
-  let peak = 0, mainHeapPeak = 0, scratchPeak = 0;
+  let peak = 0, mainHeapPeak = 0, scratchPeak = 0, externalPeak = 0;
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peak = Math.max(peak, m.rss);
     mainHeapPeak = Math.max(mainHeapPeak, m.heapTotal);
+    externalPeak = Math.max(externalPeak, m.external);
   }, 100);
   // Kept shards peak at the end; deleted ones when sharding ends, found by walking the folder (on the
   // worker's thread, so only when it is needed).
@@ -171,7 +172,8 @@ async function main(): Promise<void> {
     `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client) ` +
     `temporal_server_peak_rss_MB=${serverPeak ?? 'n/a'}\n`);
   process.stdout.write(`memory: main thread heap peak ${Math.round(mainHeapPeak / 1048576)} MB, largest pool thread heap ` +
-    `${Math.round(sharedThreadPool().peakThreadHeapBytes / 1048576)} MB (heap growth ${heapGrowthPercent()}%)\n`);
+    `${Math.round(sharedThreadPool().peakThreadHeapBytes / 1048576)} MB, main thread external (Buffers) peak ${Math.round(externalPeak / 1048576)} MB ` +
+    `(heap growth ${heapGrowthPercent()}%)\n`);
   process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
     `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };

@@ -38,10 +38,15 @@ export interface ParquetColumnData {
 /** A column's values: any values (null or undefined is a null), or a DOUBLE column's Float64Array (NaN is a null). */
 export type ColumnValues = readonly unknown[] | Float64Array;
 
-/** Whether row i of a column is null. */
-function isNull(values: ColumnValues, i: number): boolean {
-  const v = values[i];
-  return v === null || v === undefined || (v !== v && values instanceof Float64Array);
+/** 1 where a column's row holds a value, 0 where it is null: one loop per kind of column, so each stays monomorphic. */
+function presence(values: ColumnValues): Uint8Array {
+  const present = new Uint8Array(values.length);
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < values.length; i++) present[i] = values[i] === values[i] ? 1 : 0;
+  } else {
+    for (let i = 0; i < values.length; i++) present[i] = values[i] === null || values[i] === undefined ? 0 : 1;
+  }
+  return present;
 }
 
 const MAGIC = Buffer.from('PAR1');
@@ -167,17 +172,17 @@ function daysOf(text: string): number {
 }
 
 /** Definition levels (0 null, 1 present) as RLE runs, with the 4-byte length prefix of a v1 data page. */
-function writeDefinitionLevels(out: Bytes, values: ColumnValues): void {
+function writeDefinitionLevels(out: Bytes, present: Uint8Array): void {
   const at = out.n;
   out.room(4);
   out.n += 4;
   let i = 0;
-  while (i < values.length) {
-    const present = !isNull(values, i);
+  while (i < present.length) {
+    const level = present[i];
     let j = i + 1;
-    while (j < values.length && !isNull(values, j) === present) j++;
+    while (j < present.length && present[j] === level) j++;
     out.varint((j - i) * 2);
-    out.byte(present ? 1 : 0);
+    out.byte(level);
     i = j;
   }
   out.buf.writeUInt32LE(out.n - at - 4, at);
@@ -235,14 +240,14 @@ interface Dictionary {
 }
 
 /** The column's dictionary and per-value indexes, or null when it would hold over half the values. */
-function dictionaryOf(values: ColumnValues): Dictionary | null {
+function dictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
   const index = new Map<unknown, number>();
   const dict: unknown[] = [];
   const idx = new Int32Array(values.length);
   let count = 0;
   const limit = values.length / 2;
   for (let i = 0; i < values.length; i++) {
-    if (isNull(values, i)) continue;
+    if (present[i] === 0) continue;
     const v = values[i];
     let k = index.get(v);
     if (k === undefined) {
@@ -293,7 +298,8 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
     if (c.values.length !== rowCount) throw new Error(`${table}.${c.name}: ${c.values.length} values for ${rowCount} rows`);
     if (c.values instanceof Float64Array && c.type !== 'DOUBLE') throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE columns take one)`);
     const start = offset;
-    const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(c.values);
+    const present = presence(c.values);
+    const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(c.values, present);
     let uncompressed = 0, dictionaryOffset: number | undefined;
     const body = new Bytes(16 + rowCount * (c.type === 'INT32' ? 5 : 9));
     try {
@@ -308,7 +314,7 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
         uncompressed += u;
         offset += w;
       }
-      writeDefinitionLevels(body, c.values);
+      writeDefinitionLevels(body, present);
       if (dict) writeIndexes(body, dict.idx, dict.count, Math.max(1, 32 - Math.clz32(dict.values.length - 1)));
       else writePlain(body, c.type, c.values);
     } catch (e) {

@@ -1,6 +1,7 @@
+import type { FillStatus, Scenario } from './classification';
 import type { OrderMeasures } from './order-measures';
 import {
-  emptyRollup, FILL_MEANS, fillCount, groupKeys, HORIZON_MEANS, horizonMean, LEVELS, maxOf, minOf, SHORTFALL_MEANS, sumNames,
+  emptyRollup, FILL_MEANS, fillCount, groupKeys, HORIZON_MEANS, horizonMean, LEVELS, maxOf, minOf, securityDateKey, SHORTFALL_MEANS, sumNames,
   tradeGroupKeys, weightOf, type CandidateOutcome, type Level, type Rollup, type RollupShape,
 } from './rollups';
 
@@ -114,6 +115,37 @@ function addTo(b: Building, c: Contribution): void {
   }
 }
 
+/** Adds the sums of b into a (b unchanged). */
+function addBuilding(a: Building, b: Building): void {
+  const s = a.small, v = b.small;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0) continue;
+    const t = s[i] + x;
+    if (t <= MAX && t >= -MAX) s[i] = t;
+    else {
+      const big = (a.big ??= new Array<bigint>(v.length).fill(0n));
+      big[i] += BigInt(s[i]) + BigInt(x);
+      s[i] = 0;
+    }
+  }
+  if (b.big) {
+    const big = (a.big ??= new Array<bigint>(v.length).fill(0n));
+    for (let i = 0; i < b.big.length; i++) big[i] += b.big[i];
+  }
+}
+
+/** Orders alike in every attribute a level groups by, and their sums (a cell's own sets are not used). */
+interface Cell {
+  keys: Record<Level, string | null>;
+  participantId: string;
+  security: string;
+  sums: Building;
+}
+
+const STATUS_CODE: Record<FillStatus, number> = { FILLED: 0, PARTIAL: 1, UNFILLED: 2 };
+const SCENARIO_CODE: Record<Scenario, number> = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 1, C_PARTIAL_NONE: 2 };
+
 /** Indexes of the named sums, resolved once per builder. */
 function indexes(shape: RollupShape) {
   const names = sumNames(shape);
@@ -144,6 +176,11 @@ export class RollupBuilder {
   private readonly levels = Object.fromEntries(LEVELS.map((l) => [l, new Map<string, Building>()])) as Record<Level, Map<string, Building>>;
   private readonly ix: ReturnType<typeof indexes>;
   private readonly c: Contribution;
+  /** Cells by partition (security|date), participant, and the code of the other attributes. */
+  private readonly cells = new Map<string, Map<string, Map<number, Cell>>>();
+  private readonly oddCells = new Map<string, Cell>();
+  private readonly cellOrder: Cell[] = [];
+  private readonly sizeBuckets = new Map<string, number>();
 
   constructor(shape: RollupShape) {
     this.ix = indexes(shape);
@@ -211,17 +248,66 @@ export class RollupBuilder {
         if (w.observed) c.add(counts[h][1], 1);
       }
     }
-    const keys = groupKeys(o);
-    for (let l = 0; l < LEVELS.length; l++) {
-      const level = LEVELS[l], key = keys[level];
-      if (key === null) continue;
-      const acc = this.group(level, key);
-      addTo(acc, c);
-      acc.participants.add(o.participantId);
-      acc.securities.add(o.security);
-      acc.minPrice = minOf(acc.minPrice, o.minTradePrice);
-      acc.maxPrice = maxOf(acc.maxPrice, o.maxTradePrice);
+    const cell = this.cellOf(o);
+    addTo(cell.sums, c);
+    cell.sums.minPrice = minOf(cell.sums.minPrice, o.minTradePrice);
+    cell.sums.maxPrice = maxOf(cell.sums.maxPrice, o.maxTradePrice);
+  }
+
+  /**
+   * The cell of an order: the orders alike in every attribute a level groups by (partition, participant,
+   * hour, size bucket, fill status, scenario, sweep or not). An order is added to its cell only; `build`
+   * adds each cell to its group of every level. A job's 14k orders fall in about 2,400 cells, so the sums
+   * are added to levels 12 times per cell instead of 12 times per order.
+   */
+  private cellOf(o: Pick<OrderMeasures, 'security' | 'date' | 'participantId' | 'hour' | 'sizeBucket' | 'fillStatus' | 'scenario' | 'isSweep'>): Cell {
+    let byParticipant = this.cells.get(securityDateKey(o.security, o.date));
+    if (!byParticipant) this.cells.set(securityDateKey(o.security, o.date), (byParticipant = new Map()));
+    let byRest = byParticipant.get(o.participantId);
+    if (!byRest) byParticipant.set(o.participantId, (byRest = new Map()));
+    let bucket = this.sizeBuckets.get(o.sizeBucket);
+    if (bucket === undefined) this.sizeBuckets.set(o.sizeBucket, (bucket = this.sizeBuckets.size));
+    // Mixed radix, each digit below its radix: the hour (0-23), the bucket, status, scenario, sweep.
+    if (!(Number.isInteger(o.hour) && o.hour >= 0 && o.hour < 24 && bucket < 65_536)) return this.keyedCell(o);
+    const code = (((o.hour * 65_536 + bucket) * 4 + STATUS_CODE[o.fillStatus]) * 4 + (o.scenario === null ? 3 : SCENARIO_CODE[o.scenario])) * 2 + (o.isSweep ? 1 : 0);
+    let cell = byRest.get(code);
+    if (!cell) {
+      cell = { keys: groupKeys(o), participantId: o.participantId, security: o.security, sums: this.building() };
+      byRest.set(code, cell);
+      this.cellOrder.push(cell);
     }
+    return cell;
+  }
+
+  /** Cells of orders the code cannot hold (an hour outside 0-23, more than 65,536 size buckets), by their keys. */
+  private keyedCell(o: Parameters<typeof groupKeys>[0]): Cell {
+    const keys = groupKeys(o);
+    const id = LEVELS.map((l) => keys[l]).join('\u0000');
+    let cell = this.oddCells.get(id);
+    if (!cell) {
+      this.oddCells.set(id, (cell = { keys, participantId: o.participantId, security: o.security, sums: this.building() }));
+      this.cellOrder.push(cell);
+    }
+    return cell;
+  }
+
+  /** Adds every cell to its group of each level, in the order the cells were made (so groups keep the order of their first order). */
+  private flushCells(): void {
+    for (const cell of this.cellOrder) {
+      for (let l = 0; l < LEVELS.length; l++) {
+        const level = LEVELS[l], key = cell.keys[level];
+        if (key === null) continue;
+        const acc = this.group(level, key);
+        addBuilding(acc, cell.sums);
+        acc.participants.add(cell.participantId);
+        acc.securities.add(cell.security);
+        acc.minPrice = minOf(acc.minPrice, cell.sums.minPrice);
+        acc.maxPrice = maxOf(acc.maxPrice, cell.sums.maxPrice);
+      }
+    }
+    this.cells.clear();
+    this.oddCells.clear();
+    this.cellOrder.length = 0;
   }
 
   /**
@@ -244,13 +330,16 @@ export class RollupBuilder {
   private group(level: Level, key: string): Building {
     const groups = this.levels[level];
     let acc = groups.get(key);
-    if (!acc) {
-      groups.set(key, (acc = { small: new Float64Array(this.ix.names.length), big: null, participants: new Set(), securities: new Set(), minPrice: null, maxPrice: null }));
-    }
+    if (!acc) groups.set(key, (acc = this.building()));
     return acc;
   }
 
+  private building(): Building {
+    return { small: new Float64Array(this.ix.names.length), big: null, participants: new Set(), securities: new Set(), minPrice: null, maxPrice: null };
+  }
+
   build(): Rollup {
+    this.flushCells();
     const r = emptyRollup();
     const names = this.ix.names;
     for (const level of LEVELS) {

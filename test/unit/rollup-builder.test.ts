@@ -1,7 +1,7 @@
 import { ExactSum, RollupBuilder } from '../../src/domain/rollup-builder';
 import type { OrderMeasures } from '../../src/domain/order-measures';
 import { randomJob, rng, SETTINGS } from '../helpers/random-orders';
-import type { CandidateOutcome } from '../../src/domain/rollups';
+import { groupKeys, LEVELS, maxOf, minOf, type CandidateOutcome } from '../../src/domain/rollups';
 
 /**
  * The builder keeps sums as plain numbers while they are safe and switches to BigInt beyond. Reference:
@@ -86,4 +86,53 @@ it('RollupBuilder gives the sums of adding every value as a BigInt, on 300 rando
     const got = builder.build().global.get('all')!.sums;
     for (const [k, v] of Object.entries(want)) expect([k, got[k] ?? 0n]).toEqual([k, v]);
   }
+});
+
+it('adds orders through their cells to the same groups, sums, participants, securities and prices as adding each to its groups, on 60 random jobs', () => {
+  const r = rng(33);
+  const cells = new Set<string>();
+  let orders = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const builder = new RollupBuilder(SHAPE);
+    type Want = { sums: Record<string, bigint>; participants: Set<string>; securities: Set<string>; minPrice: number | null; maxPrice: number | null };
+    const want = new Map<string, Want>(); // by level and key
+    const job = randomJob(r, 'S', '2024-09-05', 100 + Math.floor(r() * 100));
+    for (const o0 of job.orders) {
+      // Attributes drawn from small sets, so orders share cells; now and then an hour the cell code cannot hold.
+      const o: OrderMeasures = {
+        ...order(r, o0.measures), hour: r() < 0.05 ? 24 + Math.floor(r() * 3) : 10 + Math.floor(r() * 2), participantId: `P${Math.floor(r() * 3)}`,
+        sizeBucket: r() < 0.5 ? '(0,1000]' : '(1000,5000]', security: r() < 0.1 ? 'T' : 'S', date: r() < 0.1 ? '2024-09-06' : '2024-09-05',
+        minTradePrice: r() < 0.5 ? null : 3000 + Math.floor(r() * 9), maxTradePrice: r() < 0.5 ? null : 3100 + Math.floor(r() * 9),
+      };
+      const c: CandidateOutcome | undefined = o.isSweep ? { residualQty: o.finalQty, simFilledQty: 1, priceImprovementBps: 2 } : undefined;
+      builder.add(o, c);
+      cells.add(`${trial} ${o.security} ${o.date} ${o.participantId} ${o.hour} ${o.sizeBucket} ${o.fillStatus} ${o.scenario} ${o.isSweep}`);
+      orders++;
+      // The reference: the order's own sums (its global group alone), added to its group of every level.
+      const one = new RollupBuilder(SHAPE);
+      one.add(o, c);
+      const own = one.build().global.get('all')!.sums;
+      const keys = groupKeys(o);
+      for (const level of LEVELS) {
+        if (keys[level] === null) continue;
+        const id = `${level}/${keys[level]}`;
+        if (!want.has(id)) want.set(id, { sums: {}, participants: new Set(), securities: new Set(), minPrice: null, maxPrice: null });
+        const w = want.get(id)!;
+        for (const [k, v] of Object.entries(own)) w.sums[k] = (w.sums[k] ?? 0n) + v;
+        w.participants.add(o.participantId);
+        w.securities.add(o.security);
+        w.minPrice = minOf(w.minPrice, o.minTradePrice);
+        w.maxPrice = maxOf(w.maxPrice, o.maxTradePrice);
+      }
+    }
+    const built = builder.build();
+    const got = new Map(LEVELS.flatMap((level) => [...built[level]].map(([key, a]) => [`${level}/${key}`, a] as const)));
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [id, w] of want) {
+      const a = got.get(id)!;
+      expect([id, Object.fromEntries(Object.entries(a.sums).filter(([, v]) => v !== 0n))]).toEqual([id, Object.fromEntries(Object.entries(w.sums).filter(([, v]) => v !== 0n))]);
+      expect([id, [...a.participants].sort(), [...a.securities].sort(), a.minPrice, a.maxPrice]).toEqual([id, [...w.participants].sort(), [...w.securities].sort(), w.minPrice, w.maxPrice]);
+    }
+  }
+  expect(cells.size).toBeLessThan(orders * 0.7); // orders did share cells
 });

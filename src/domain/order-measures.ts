@@ -1,11 +1,10 @@
-import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario, type ScenarioThresholds } from './classification';
-import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
-import { arrivalQuote, fillsWithin, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin, type Horizon } from './execution-quality';
-import { FillTable, type FillRange } from './fill-table';
-import { isSweep, type OrderTypeMasks } from './order-type';
+import type { FillStatus, Scenario, ScenarioThresholds } from './classification';
+import type { ArrivalMidSource, FillWithin, Horizon } from './execution-quality';
+import type { FillRange } from './fill-table';
+import type { OrderTypeMasks } from './order-type';
 import type { OrderStates } from './order-states';
 import type { QuoteBook } from './quotes';
-import { sydneyDate, sydneyHour } from './sydney-time';
+import { OrderRow, OrderTable, plainOrder } from './order-table';
 import type { Mid, Side, TradeSide } from './types';
 
 export interface ClassificationSettings {
@@ -74,98 +73,11 @@ export interface OrderMeasures {
   fillsWithin: FillWithin[];
 }
 
-/** Fill-quantity-weighted means of an order's fill measures over the non-null values, in one pass. */
-function fillMeans({ table, start, count }: FillRange): { effectiveSpread: number | null; priceImprovement: number | null; markouts: (number | null)[] } {
-  const horizons = table.horizons.length;
-  const sum = new Float64Array(2 + horizons), weight = new Float64Array(2 + horizons);
-  const add = (k: number, v: number, w: number): void => {
-    if (v !== v || w <= 0) return; // NaN: a null measure
-    sum[k] += v * w;
-    weight[k] += w;
-  };
-  for (let row = start; row < start + count; row++) {
-    const q = table.trades[row].quantity;
-    add(0, table.effectiveSpreadBps[row], q);
-    add(1, table.priceImprovementBps[row], q);
-    for (let h = 0; h < horizons; h++) add(2 + h, table.markoutBps[h][row], q);
-  }
-  const mean = (k: number): number | null => (weight[k] > 0 ? sum[k] / weight[k] : null);
-  return { effectiveSpread: mean(0), priceImprovement: mean(1), markouts: Array.from({ length: horizons }, (_, h) => mean(2 + h)) };
-}
-
 /**
- * Every measure of one order. Its fills are appended to `fills`, the job's fill table (a table of its own
- * when none is given), in trade-time order.
+ * Every measure of one order, as a plain object (a job measures its orders into an `OrderTable` instead).
+ * Its fills are the rows of a fill table of its own.
  */
-export function measureOrder(
-  states: OrderStates,
-  trades: readonly TradeSide[],
-  book: QuoteBook | null,
-  settings: ClassificationSettings,
-  fills: FillTable = new FillTable(settings.markoutHorizons, trades.length),
-): OrderMeasures {
-  const { arrival, postArrival, final } = states;
-  const ex = execution(trades);
-  let minPx: number | null = null, maxPx: number | null = null;
-  for (const t of trades) {
-    if (minPx === null || t.price < minPx) minPx = t.price;
-    if (maxPx === null || t.price > maxPx) maxPx = t.price;
-  }
-  const price = vwap(ex.notional, ex.filledQty);
-  const ratio = fillRatio(final.totalMatchedQuantity, final.quantity);
-  const duration = elapsedSeconds(arrival.timestamp, ex.lastTradeTime);
-  const arrivalQ = arrivalQuote(states, book);
-  const mid = arrivalQ.mid;
-  const finalMid = midAtEvent(final.nationalBid, final.nationalOffer, final.timestamp, book).mid;
-  const byTime = trades.length > 1 ? [...trades].sort((x, y) => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0)) : trades;
-  const measured: FillRange = { table: fills, start: fills.length, count: byTime.length };
-  for (let i = 0; i < byTime.length; i++) fills.append(arrival.side, byTime[i], book);
-  const means = fillMeans(measured);
-  const sf = shortfall(arrival.side, mid, final.quantity, ex.filledQty, ex.notional, finalMid);
-  const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
-  return {
-    orderId: arrival.orderId,
-    security: arrival.security,
-    date: sydneyDate(arrival.timestamp),
-    participantId: arrival.participantId,
-    side: arrival.side,
-    isSweep: sweep,
-    exchangeOrderType: arrival.exchangeOrderType,
-    events: states.events,
-    arrivalTime: arrival.timestamp,
-    finalTime: final.timestamp,
-    limitPrice: postArrival.price,
-    arrivalQty: arrival.quantity,
-    postArrivalLeaves: postArrival.leavesQuantity,
-    finalQty: final.quantity,
-    finalLeaves: final.leavesQuantity,
-    finalMatched: final.totalMatchedQuantity,
-    filledQty: ex.filledQty,
-    numTrades: ex.numTrades,
-    notional: ex.notional,
-    minTradePrice: minPx,
-    maxTradePrice: maxPx,
-    firstTradeTime: ex.firstTradeTime,
-    lastTradeTime: ex.lastTradeTime,
-    vwap: price,
-    fillRatio: ratio,
-    timeToFirstFillS: elapsedSeconds(arrival.timestamp, ex.firstTradeTime),
-    durationS: duration,
-    arrivalMid: mid,
-    arrivalCostBps: arrivalCostBps(arrival.side, price, mid),
-    fillStatus: fillStatus(final.totalMatchedQuantity, final.leavesQuantity),
-    scenario: sweep ? sweepScenario(ratio, duration, settings.scenario) : null,
-    sizeBucket: sizeBucket(final.quantity, settings.sizeEdges),
-    hour: sydneyHour(arrival.timestamp),
-    filledQtyMismatch: filledQtyMismatch(ex.filledQty, final.totalMatchedQuantity),
-    arrivalMidSource: arrivalQ.source,
-    arrivalQuoteAgeMs: arrivalQ.ageMs,
-    finalMid,
-    ...sf,
-    meanEffectiveSpreadBps: means.effectiveSpread,
-    meanPriceImprovementBps: means.priceImprovement,
-    meanMarkoutBps: means.markouts,
-    fills: measured,
-    fillsWithin: fillsWithin(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons),
-  };
+export function measureOrder(states: OrderStates, trades: readonly TradeSide[], book: QuoteBook | null, settings: ClassificationSettings): OrderMeasures {
+  const table = new OrderTable(settings, 1, trades.length);
+  return plainOrder(new OrderRow(table).at(table.append(states, trades, book)));
 }

@@ -240,10 +240,11 @@ export class RollupBuilder {
     this.weighted(ix.shortfall[0], o.executionCostBps, q);
     this.weighted(ix.shortfall[1], o.opportunityCostBps, q);
     this.weighted(ix.shortfall[2], o.implementationShortfallBps, q);
+    const within = o.fillsWithin;
     for (let g = 0; g < (o.isSweep ? 2 : 1); g++) {
       const counts = ix.fillCounts[g];
-      for (let h = 0; h < o.fillsWithin.length; h++) {
-        const w = o.fillsWithin[h];
+      for (let h = 0; h < within.length; h++) {
+        const w = within[h];
         if (w.filled) c.add(counts[h][0], 1);
         if (w.observed) c.add(counts[h][1], 1);
       }

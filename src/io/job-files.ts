@@ -1,6 +1,7 @@
 import type { Horizon } from '../domain/execution-quality';
-import { FillTable } from '../domain/fill-table';
-import type { OrderMeasures } from '../domain/order-measures';
+import { DEFAULT_SCENARIO_THRESHOLDS } from '../domain/classification';
+import { orNull } from '../domain/fill-table';
+import { OrderTable } from '../domain/order-table';
 import { midValue, type PrevailingQuote } from '../domain/quotes';
 import type { SimCandidate, SimMatch } from '../domain/simulation';
 import { sydneyHour, sydneyLocalNanos } from '../domain/sydney-time';
@@ -42,91 +43,99 @@ function partitionColumns<T>(ctx: TableContext, withReference: boolean): ColumnS
   ];
 }
 
-/** The per-order table: every measure and class of DOMAIN.md sections 7, 8 and 12 (one row per order-day). */
-export function orderColumns(ctx: TableContext): ColumnSpec<OrderMeasures>[] {
+/** A DOUBLE column from a typed one (NaN a null), the first `n` rows. */
+function typed<T>(name: string, column: Float64Array, n: number): ColumnSpec<T> {
+  return { name, type: 'DOUBLE', doubles: column.subarray(0, n), distinct: true };
+}
+
+/** Mids from twice their value (NaN stays a null). */
+function mids(twice: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = twice[i] / 2;
+  return out;
+}
+
+/** The per-order table: every measure and class of DOMAIN.md sections 7, 8 and 12 (one row per order-day; the row is the order table's). */
+export function orderColumns(ctx: TableContext, t: OrderTable): ColumnSpec<number>[] {
+  const n = t.length;
   return [
-    { name: 'order_id', type: 'UINT64', get: (o) => o.orderId, distinct: true },
-    ...partitionColumns<OrderMeasures>(ctx, true),
-    { name: 'participant_id', type: 'STRING', get: (o) => o.participantId },
-    { name: 'side', type: 'STRING', get: (o) => sideText(o.side) },
-    { name: 'is_sweep', type: 'BOOLEAN', get: (o) => o.isSweep },
-    { name: 'exchange_order_type', type: 'INT64', get: (o) => o.exchangeOrderType },
-    { name: 'events', type: 'INT32', get: (o) => o.events },
-    { name: 'arrival_time', type: 'TIMESTAMP_UTC', get: (o) => o.arrivalTime, distinct: true },
-    { name: 'arrival_local_time', type: 'TIMESTAMP_LOCAL', get: (o) => local(o.arrivalTime), distinct: true },
-    { name: 'hour', type: 'INT32', get: (o) => o.hour },
-    { name: 'final_time', type: 'TIMESTAMP_UTC', get: (o) => o.finalTime, distinct: true },
-    { name: 'limit_price', type: 'INT64', get: (o) => (o.limitPrice === 0 ? null : o.limitPrice) },
-    { name: 'arrival_qty', type: 'INT64', get: (o) => o.arrivalQty },
-    { name: 'post_arrival_leaves', type: 'INT64', get: (o) => o.postArrivalLeaves },
-    { name: 'final_qty', type: 'INT64', get: (o) => o.finalQty },
-    { name: 'final_leaves', type: 'INT64', get: (o) => o.finalLeaves },
-    { name: 'final_matched', type: 'INT64', get: (o) => o.finalMatched },
-    { name: 'filled_qty', type: 'INT64', get: (o) => o.filledQty },
-    { name: 'num_trades', type: 'INT32', get: (o) => o.numTrades },
-    { name: 'notional', type: 'UINT64', get: (o) => o.notional, distinct: true },
-    { name: 'min_trade_price', type: 'INT64', get: (o) => o.minTradePrice },
-    { name: 'max_trade_price', type: 'INT64', get: (o) => o.maxTradePrice },
-    { name: 'first_trade_time', type: 'TIMESTAMP_UTC', get: (o) => o.firstTradeTime, distinct: true },
-    { name: 'last_trade_time', type: 'TIMESTAMP_UTC', get: (o) => o.lastTradeTime, distinct: true },
-    { name: 'vwap', type: 'DOUBLE', get: (o) => o.vwap, distinct: true },
-    { name: 'fill_ratio', type: 'DOUBLE', get: (o) => o.fillRatio, distinct: true },
-    { name: 'time_to_first_fill_s', type: 'DOUBLE', get: (o) => o.timeToFirstFillS, distinct: true },
-    { name: 'duration_s', type: 'DOUBLE', get: (o) => o.durationS, distinct: true },
-    { name: 'arrival_mid', type: 'DOUBLE', get: (o) => mid(o.arrivalMid) },
-    { name: 'arrival_mid_source', type: 'STRING', get: (o) => o.arrivalMidSource },
-    { name: 'arrival_quote_age_ms', type: 'DOUBLE', get: (o) => o.arrivalQuoteAgeMs, distinct: true },
-    { name: 'arrival_cost_bps', type: 'DOUBLE', get: (o) => o.arrivalCostBps, distinct: true },
-    { name: 'final_mid', type: 'DOUBLE', get: (o) => mid(o.finalMid) },
-    { name: 'execution_cost_bps', type: 'DOUBLE', get: (o) => o.executionCostBps, distinct: true },
-    { name: 'opportunity_cost_bps', type: 'DOUBLE', get: (o) => o.opportunityCostBps, distinct: true },
-    { name: 'implementation_shortfall_bps', type: 'DOUBLE', get: (o) => o.implementationShortfallBps, distinct: true },
-    { name: 'mean_effective_spread_bps', type: 'DOUBLE', get: (o) => o.meanEffectiveSpreadBps, distinct: true },
-    { name: 'mean_price_improvement_bps', type: 'DOUBLE', get: (o) => o.meanPriceImprovementBps, distinct: true },
-    ...ctx.markoutHorizons.map((h, i): ColumnSpec<OrderMeasures> => ({ name: `mean_markout_${h.label}_bps`, type: 'DOUBLE', get: (o) => o.meanMarkoutBps[i], distinct: true })),
-    { name: 'fill_status', type: 'STRING', get: (o) => o.fillStatus },
-    { name: 'scenario', type: 'STRING', get: (o) => o.scenario },
-    { name: 'size_bucket', type: 'STRING', get: (o) => o.sizeBucket },
-    { name: 'dq_filled_qty_mismatch', type: 'BOOLEAN', get: (o) => o.filledQtyMismatch },
+    { name: 'order_id', type: 'UINT64', get: (r) => t.orderId[r], distinct: true },
+    ...partitionColumns<number>(ctx, true),
+    { name: 'participant_id', type: 'STRING', get: (r) => t.participantId[r] },
+    { name: 'side', type: 'STRING', get: (r) => sideText(t.side[r] as Side) },
+    { name: 'is_sweep', type: 'BOOLEAN', get: (r) => t.isSweep[r] === 1 },
+    { name: 'exchange_order_type', type: 'INT64', get: (r) => t.exchangeOrderType[r] },
+    { name: 'events', type: 'INT32', get: (r) => t.events[r] },
+    { name: 'arrival_time', type: 'TIMESTAMP_UTC', get: (r) => t.arrivalTime[r], distinct: true },
+    { name: 'arrival_local_time', type: 'TIMESTAMP_LOCAL', get: (r) => local(t.arrivalTime[r]), distinct: true },
+    { name: 'hour', type: 'INT32', get: (r) => t.hour[r] },
+    { name: 'final_time', type: 'TIMESTAMP_UTC', get: (r) => t.finalTime[r], distinct: true },
+    { name: 'limit_price', type: 'INT64', get: (r) => (t.limitPrice[r] === 0 ? null : t.limitPrice[r]) },
+    { name: 'arrival_qty', type: 'INT64', get: (r) => t.arrivalQty[r] },
+    { name: 'post_arrival_leaves', type: 'INT64', get: (r) => t.postArrivalLeaves[r] },
+    { name: 'final_qty', type: 'INT64', get: (r) => t.finalQty[r] },
+    { name: 'final_leaves', type: 'INT64', get: (r) => t.finalLeaves[r] },
+    { name: 'final_matched', type: 'INT64', get: (r) => t.finalMatched[r] },
+    { name: 'filled_qty', type: 'INT64', get: (r) => t.filledQty[r] },
+    { name: 'num_trades', type: 'INT32', get: (r) => t.numTrades[r] },
+    { name: 'notional', type: 'UINT64', get: (r) => t.notional[r], distinct: true },
+    { name: 'min_trade_price', type: 'INT64', get: (r) => orNull(t.minTradePrice, r) },
+    { name: 'max_trade_price', type: 'INT64', get: (r) => orNull(t.maxTradePrice, r) },
+    { name: 'first_trade_time', type: 'TIMESTAMP_UTC', get: (r) => t.firstTradeTime[r], distinct: true },
+    { name: 'last_trade_time', type: 'TIMESTAMP_UTC', get: (r) => t.lastTradeTime[r], distinct: true },
+    typed('vwap', t.vwap, n),
+    typed('fill_ratio', t.fillRatio, n),
+    typed('time_to_first_fill_s', t.timeToFirstFillS, n),
+    typed('duration_s', t.durationS, n),
+    { name: 'arrival_mid', type: 'DOUBLE', doubles: mids(t.arrivalMidTwice, n) },
+    { name: 'arrival_mid_source', type: 'STRING', get: (r) => t.arrivalMidSource[r] },
+    typed('arrival_quote_age_ms', t.arrivalQuoteAgeMs, n),
+    typed('arrival_cost_bps', t.arrivalCostBps, n),
+    { name: 'final_mid', type: 'DOUBLE', doubles: mids(t.finalMidTwice, n) },
+    typed('execution_cost_bps', t.executionCostBps, n),
+    typed('opportunity_cost_bps', t.opportunityCostBps, n),
+    typed('implementation_shortfall_bps', t.implementationShortfallBps, n),
+    typed('mean_effective_spread_bps', t.meanEffectiveSpreadBps, n),
+    typed('mean_price_improvement_bps', t.meanPriceImprovementBps, n),
+    ...ctx.markoutHorizons.map((h, i) => typed<number>(`mean_markout_${h.label}_bps`, t.meanMarkoutBps[i], n)),
+    { name: 'fill_status', type: 'STRING', get: (r) => t.fillStatus[r] },
+    { name: 'scenario', type: 'STRING', get: (r) => t.scenario[r] },
+    { name: 'size_bucket', type: 'STRING', get: (r) => t.sizeBucket[r] },
+    { name: 'dq_filled_qty_mismatch', type: 'BOOLEAN', get: (r) => t.filledQtyMismatch[r] === 1 },
   ];
 }
 
 /**
- * A job's fills as a table: the fill table's rows and, by row, the order each fill belongs to (section 12: a
- * fill's sign, side, participant and sweep flag are its order's).
+ * One row per fill (the row is the fill table's): a trade row joined to a Centre Point order of the job,
+ * with its section 12 measures. A fill's sign, side, participant and sweep flag are its order's.
  */
-export interface FillRows {
-  table: FillTable;
-  orderOf: readonly OrderMeasures[];
-}
-
-/** One row per fill (the row is the fill table's): a trade row joined to a Centre Point order of the job, with its section 12 measures. */
-export function fillColumns(ctx: TableContext, { table: t, orderOf }: FillRows): ColumnSpec<number>[] {
-  const n = t.length;
-  const typed = (name: string, column: Float64Array): ColumnSpec<number> => ({ name, type: 'DOUBLE', doubles: column.subarray(0, n), distinct: true });
-  const perHorizon = (family: string, columns: Float64Array[]): ColumnSpec<number>[] => ctx.markoutHorizons.map((h, i) => typed(`${family}_${h.label}_bps`, columns[i]));
+export function fillColumns(ctx: TableContext, orders: OrderTable): ColumnSpec<number>[] {
+  const t = orders.fills, n = t.length;
+  const orderOf = new Int32Array(n);
+  for (let o = 0; o < orders.length; o++) orderOf.fill(o, orders.fillStart[o], orders.fillStart[o] + orders.fillCount[o]);
+  const perHorizon = (family: string, columns: Float64Array[]): ColumnSpec<number>[] => ctx.markoutHorizons.map((h, i) => typed(`${family}_${h.label}_bps`, columns[i], n));
   const quote = (r: number): PrevailingQuote | null => t.quotes[r];
   return [
-    { name: 'order_id', type: 'UINT64', get: (r) => orderOf[r].orderId, distinct: true },
+    { name: 'order_id', type: 'UINT64', get: (r) => orders.orderId[orderOf[r]], distinct: true },
     ...partitionColumns<number>(ctx, true),
     { name: 'time', type: 'TIMESTAMP_UTC', get: (r) => t.trades[r].tradeTime, distinct: true },
     { name: 'local_time', type: 'TIMESTAMP_LOCAL', get: (r) => local(t.trades[r].tradeTime), distinct: true },
     { name: 'hour', type: 'INT32', get: (r) => sydneyHour(t.trades[r].tradeTime) },
     { name: 'price', type: 'INT64', get: (r) => t.trades[r].price },
     { name: 'quantity', type: 'INT64', get: (r) => t.trades[r].quantity },
-    { name: 'side', type: 'STRING', get: (r) => sideText(orderOf[r].side) },
-    { name: 'participant_id', type: 'STRING', get: (r) => orderOf[r].participantId },
-    { name: 'is_sweep', type: 'BOOLEAN', get: (r) => orderOf[r].isSweep },
+    { name: 'side', type: 'STRING', get: (r) => sideText(orders.side[orderOf[r]] as Side) },
+    { name: 'participant_id', type: 'STRING', get: (r) => orders.participantId[orderOf[r]] },
+    { name: 'is_sweep', type: 'BOOLEAN', get: (r) => orders.isSweep[orderOf[r]] === 1 },
     { name: 'deal_source', type: 'STRING', get: (r) => t.trades[r].dealSource || null },
     { name: 'match_group_id', type: 'UINT64', get: (r) => t.trades[r].matchGroupId, distinct: true },
     { name: 'trade_participant_id', type: 'STRING', get: (r) => t.trades[r].participantId || null },
     { name: 'mid', type: 'DOUBLE', get: (r) => mid(quote(r)?.mid ?? null) },
     { name: 'bid', type: 'INT64', get: (r) => quote(r)?.bid ?? null },
     { name: 'offer', type: 'INT64', get: (r) => quote(r)?.offer ?? null },
-    typed('quote_age_ms', t.quoteAgeMs),
-    typed('effective_spread_bps', t.effectiveSpreadBps),
-    typed('price_improvement_bps', t.priceImprovementBps),
-    typed('eq_ratio', t.eqRatio),
+    typed('quote_age_ms', t.quoteAgeMs, n),
+    typed('effective_spread_bps', t.effectiveSpreadBps, n),
+    typed('price_improvement_bps', t.priceImprovementBps, n),
+    typed('eq_ratio', t.eqRatio, n),
     { name: 'inside_nbbo', type: 'BOOLEAN', get: (r) => (t.insideNbbo[r] < 0 ? null : t.insideNbbo[r] === 1) },
     ...perHorizon('markout', t.markoutBps),
     ...perHorizon('realized_spread', t.realizedSpreadBps),
@@ -178,8 +187,9 @@ export function matchColumns(ctx: TableContext): ColumnSpec<MatchRow>[] {
 
 /** Every per-job table's columns, by table (docs/OUTPUTS.md documents each; a test keeps them in step). */
 export function jobTableColumns(ctx: TableContext): Record<JobTable, ColumnSpec<never>[]> {
+  const none = new OrderTable({ masks: { centrePoint: 0, sweep: 0 }, scenario: DEFAULT_SCENARIO_THRESHOLDS, sizeEdges: [], markoutHorizons: ctx.markoutHorizons, fillHorizons: [] }, 0, 0);
   return {
-    orders: orderColumns(ctx) as ColumnSpec<never>[], fills: fillColumns(ctx, { table: new FillTable(ctx.markoutHorizons, 0), orderOf: [] }) as ColumnSpec<never>[],
+    orders: orderColumns(ctx, none) as ColumnSpec<never>[], fills: fillColumns(ctx, none) as ColumnSpec<never>[],
     candidates: candidateColumns(ctx) as ColumnSpec<never>[], matches: matchColumns(ctx) as ColumnSpec<never>[],
   };
 }

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FillTable } from '../domain/fill-table';
 import { joinTrades } from '../domain/measures';
-import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../domain/order-measures';
+import type { ClassificationSettings } from '../domain/order-measures';
+import { OrderRow, OrderTable } from '../domain/order-table';
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
 import { isSweep } from '../domain/order-type';
 import { QuoteBook } from '../domain/quotes';
@@ -153,8 +153,8 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
 
   onProgress({ phase: 'classify', events: n });
   const orders = [...kept.values()];
-  const fillTable = new FillTable(task.settings.markoutHorizons, partitionTrades.length);
-  const measures: OrderMeasures[] = orders.map((o) => measureOrder(o.states, o.trades, book, task.settings, fillTable));
+  const table = new OrderTable(task.settings, orders.length, partitionTrades.length);
+  for (let i = 0; i < orders.length; i++) table.append(orders[i].states, orders[i].trades, book);
   const ctx: TableContext = {
     security: task.security, date: task.date, securityName: task.reference.name, priceDecimals: task.reference.priceDecimals,
     markoutHorizons: task.settings.markoutHorizons,
@@ -165,13 +165,8 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     await writeTable(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })));
     written.push(...files.map((f) => f.rel));
   };
-  await write('orders', orderColumns(ctx), measures);
-  const orderOf = new Array<OrderMeasures>(fillTable.length);
-  for (let i = 0; i < measures.length; i++) {
-    const { start, count } = measures[i].fills;
-    for (let row = start; row < start + count; row++) orderOf[row] = measures[i];
-  }
-  await write('fills', fillColumns(ctx, { table: fillTable, orderOf }), rowNumbers(fillTable.length));
+  await write('orders', orderColumns(ctx, table), rowNumbers(table.length));
+  await write('fills', fillColumns(ctx, table), rowNumbers(table.fills.length));
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
@@ -195,8 +190,9 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   let sweeps = 0, mismatch = 0, filledQty = 0;
   const fillStatus = { FILLED: 0, PARTIAL: 0, UNFILLED: 0 };
   const sweepScenario = { A_IMMEDIATE_FULL: 0, B_EVENTUAL_FULL: 0, C_PARTIAL_NONE: 0 };
-  for (let i = 0; i < measures.length; i++) {
-    const o = measures[i];
+  const o = new OrderRow(table);
+  for (let i = 0; i < table.length; i++) {
+    o.at(i);
     rollup.add(o, outcomes.get(o.orderId));
     fillStatus[o.fillStatus]++;
     filledQty += o.filledQty;
@@ -212,7 +208,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   const joined = partitionTrades.length;
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
-    orders: measures.length, sweeps,
+    orders: table.length, sweeps,
     events: {
       read: inputs.orders.read, kept: inputs.orders.kept - ruleFilteredEvents,
       filtered: inputs.orders.filtered + ruleFilteredEvents, rejected: inputs.orders.rejected,
@@ -222,7 +218,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
     durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
-    fills: fillTable.length,
+    fills: table.fills.length,
     files: await describeOutputs(task.out, written),
   };
   await writeJsonAtomic(path.join(records, 'manifest.json'), manifest);

@@ -1,6 +1,6 @@
 import { horizon } from '../../src/domain/execution-quality';
 import { measureOrder, type ClassificationSettings, type OrderMeasures } from '../../src/domain/order-measures';
-import { orderStates } from '../../src/domain/order-states';
+import { orderStates, type OrderStates } from '../../src/domain/order-states';
 import { DEFAULT_MASKS } from '../../src/domain/order-type';
 import { QuoteBook } from '../../src/domain/quotes';
 import type { CandidateOutcome } from '../../src/domain/rollups';
@@ -24,12 +24,16 @@ export function rng(seed: number): () => number {
 export interface RandomOrder {
   measures: OrderMeasures;
   candidate?: CandidateOutcome;
+  /** What it was measured from. */
+  states: OrderStates;
+  trades: TradeSide[];
 }
 
 export interface RandomJob {
   security: string;
   date: string;
   orders: RandomOrder[];
+  book: QuoteBook | null;
   /** Every trade row of the partition (joined or not), for the Centre Point share. */
   trades: { participantId: string; hour: number; quantity: number; joined: boolean }[];
 }
@@ -72,12 +76,13 @@ export function randomJob(r: () => number, security: string, date: string, n: nu
       ev({ orderId: id, t: s(at + 60 + r() * 30), sequence: 2n, side, quantity: qty, leavesQuantity: qty - matched, totalMatchedQuantity: matched,
         exchangeOrderType: sweep ? 2048 : 64, security, nationalBid: r() < 0.5 ? mid : null, nationalOffer: mid + 2 }),
     ];
-    const measures = measureOrder(orderStates(events), fills, book, SETTINGS);
+    const states = orderStates(events);
+    const measures = measureOrder(states, fills, book, SETTINGS);
     measures.date = date;
     const candidate = sweep ? { residualQty: qty, simFilledQty: Math.floor(r() * qty), priceImprovementBps: r() < 0.8 ? (r() - 0.5) * 20 : null } : undefined;
-    orders.push({ measures, candidate });
+    orders.push({ measures, candidate, states, trades: fills });
     for (const f of fills) trades.push({ participantId: f.participantId, hour: 10, quantity: f.quantity, joined: true });
   }
   for (let k = Math.floor(r() * 20); k > 0; k--) trades.push({ participantId: `T${Math.floor(r() * 4)}`, hour: 10 + Math.floor(r() * 3), quantity: 1 + Math.floor(r() * 5000), joined: false });
-  return { security, date, orders, trades };
+  return { security, date, orders, trades, book };
 }

@@ -1,7 +1,7 @@
 import { ExactSum, RollupBuilder } from '../../src/domain/rollup-builder';
 import type { OrderMeasures } from '../../src/domain/order-measures';
 import { randomJob, rng, SETTINGS } from '../helpers/random-orders';
-import { groupKeys, LEVELS, maxOf, minOf, type CandidateOutcome } from '../../src/domain/rollups';
+import { groupKeys, LEVELS, maxOf, minOf, type Accumulator, type CandidateOutcome } from '../../src/domain/rollups';
 
 /**
  * The builder keeps sums as plain numbers while they are safe and switches to BigInt beyond. Reference:
@@ -126,7 +126,7 @@ it('adds orders through their cells to the same groups, sums, participants, secu
       }
     }
     const built = builder.build();
-    const got = new Map(LEVELS.flatMap((level) => [...built[level]].map(([key, a]) => [`${level}/${key}`, a] as const)));
+    const got = new Map<string, Accumulator>(LEVELS.flatMap((level) => [...built[level]].map(([key, a]) => [`${level}/${key}`, a] as const)));
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [id, w] of want) {
       const a = got.get(id)!;

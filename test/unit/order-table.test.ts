@@ -1,0 +1,43 @@
+import { fillQualityAt } from '../../src/domain/execution-quality';
+import type { OrderMeasures } from '../../src/domain/order-measures';
+import { OrderRow, OrderTable, plainOrder } from '../../src/domain/order-table';
+import { randomJob, rng, SETTINGS } from '../helpers/random-orders';
+
+/**
+ * A job's order table against each order measured alone (measureOrder: a table of one row): every measure
+ * of every row, and every fill's measures, are the same when a hundred orders share one table, its fill
+ * table and its fill-mean scratch.
+ */
+const withoutFills = ({ fills: _fills, ...rest }: OrderMeasures): Omit<OrderMeasures, 'fills'> => rest;
+
+describe('OrderTable', () => {
+  it('gives each of a job\'s orders the measures it has alone, on 40 random jobs', () => {
+    const r = rng(5);
+    let fills = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const job = randomJob(r, 'S', '2024-09-05', 1 + Math.floor(r() * 100));
+      const table = new OrderTable(SETTINGS, job.orders.length, 4);
+      for (const o of job.orders) table.append(o.states, o.trades, job.book);
+      const row = new OrderRow(table);
+      job.orders.forEach((o, i) => {
+        const got = plainOrder(row.at(i)), alone = o.measures;
+        // randomJob sets the job's date on its orders; the table keeps the arrival's own Sydney date.
+        expect({ ...withoutFills(got), date: alone.date }).toEqual(withoutFills(alone));
+        expect(got.fills.count).toBe(alone.fills.count);
+        for (let k = 0; k < got.fills.count; k++) {
+          const a = got.fills.start + k, b = alone.fills.start + k;
+          expect([got.fills.table.trades[a], fillQualityAt(got.fills.table, a)]).toEqual([alone.fills.table.trades[b], fillQualityAt(alone.fills.table, b)]);
+          fills++;
+        }
+      });
+    }
+    expect(fills).toBeGreaterThan(500);
+  });
+
+  it('refuses an order beyond its capacity', () => {
+    const job = randomJob(rng(6), 'S', '2024-09-05', 2);
+    const table = new OrderTable(SETTINGS, 1, 0);
+    table.append(job.orders[0].states, job.orders[0].trades, job.book);
+    expect(() => table.append(job.orders[1].states, job.orders[1].trades, job.book)).toThrow('an order table for 1 orders is full');
+  });
+});

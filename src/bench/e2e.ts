@@ -15,7 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../client/dev-server';
 import type { GenerateOptions } from '../generator/generate';
 import { compareWithOurs, duckdbEqualWork } from './duckdb-equal-work';
@@ -142,8 +142,8 @@ async function main(): Promise<void> {
   let scratch = 0;
   try {
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-    const { worker, profile } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'e2e', workflowBundle, shutdownGraceSeconds: 1 });
+    // No bundle given: the worker bundles its workflows in a child process, as the production worker does.
+    const { worker, profile } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'e2e', shutdownGraceSeconds: 1 });
     const running = worker.run();
     cpu0 = process.cpuUsage();
     serverCpu0 = cpuSeconds(server.pid);

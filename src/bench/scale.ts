@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../client/dev-server';
 import { generate } from '../generator/generate';
 import { createSweepflowWorker } from '../worker/worker';
@@ -58,8 +58,8 @@ async function main(): Promise<void> {
   try {
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-    const { worker, profile } = await createSweepflowWorker({ connection: nativeConnection, taskQueue: 'scale', workflowBundle, shutdownGraceSeconds: 1 });
+    // No bundle given: the worker bundles its workflows in a child process, as the production worker does.
+    const { worker, profile } = await createSweepflowWorker({ connection: nativeConnection, taskQueue: 'scale', shutdownGraceSeconds: 1 });
     const running = worker.run();
     const t0 = Date.now();
     const handle = await client.workflow.start('pipelineRun', {

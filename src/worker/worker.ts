@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '../activities';
 import { detectHost, type HostProfile } from '../config/host-profile';
 import { envInt } from '../config/env';
+import { bundleWorkflows } from './bundle';
 import { boundHeapGrowth, threadHeapMb } from './memory';
 import { configSchema } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/shared';
@@ -16,7 +17,7 @@ export interface SweepflowWorkerOptions {
   profile?: HostProfile;
   /** Seconds in-flight activities get to finish on shutdown before they are cancelled. @default 30 */
   shutdownGraceSeconds?: number;
-  /** A prebuilt workflow bundle (faster start); the worker bundles src/workflows itself when absent. */
+  /** A prebuilt workflow bundle; when absent the worker bundles its workflows in a child process (worker/bundle.ts). */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -33,7 +34,7 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: opts.workflowBundle ?? { code: await bundleWorkflows(require.resolve('../workflows')) },
     activities,
     maxConcurrentActivityTaskExecutions: slots,
     maxConcurrentWorkflowTaskExecutions: 40,

@@ -96,41 +96,35 @@ class Contribution {
   }
 }
 
+/** Adds the safe integer x to sum i of b: as a number while the sum stays safe, else into its BigInt part. */
+function addSum(b: Building, i: number, x: number): void {
+  const t = b.small[i] + x;
+  if (t <= MAX && t >= -MAX) b.small[i] = t;
+  else {
+    bigOf(b)[i] += BigInt(b.small[i]) + BigInt(x);
+    b.small[i] = 0;
+  }
+}
+
+function bigOf(b: Building): bigint[] {
+  return (b.big ??= new Array<bigint>(b.small.length).fill(0n));
+}
+
 function addTo(b: Building, c: Contribution): void {
-  const s = b.small, v = c.v, touched = c.touched;
+  const v = c.v, touched = c.touched;
   for (let k = 0; k < c.count; k++) {
-    const i = touched[k], x = v[i];
-    if (x === 0) continue;
-    const t = s[i] + x;
-    if (t <= MAX && t >= -MAX) s[i] = t;
-    else {
-      const big = (b.big ??= new Array<bigint>(v.length).fill(0n));
-      big[i] += BigInt(s[i]) + BigInt(x);
-      s[i] = 0;
-    }
+    const i = touched[k];
+    if (v[i] !== 0) addSum(b, i, v[i]);
   }
-  for (const [i, x] of c.large) {
-    const big = (b.big ??= new Array<bigint>(v.length).fill(0n));
-    big[i] += x;
-  }
+  for (const [i, x] of c.large) bigOf(b)[i] += x;
 }
 
 /** Adds the sums of b into a (b unchanged). */
 function addBuilding(a: Building, b: Building): void {
-  const s = a.small, v = b.small;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x === 0) continue;
-    const t = s[i] + x;
-    if (t <= MAX && t >= -MAX) s[i] = t;
-    else {
-      const big = (a.big ??= new Array<bigint>(v.length).fill(0n));
-      big[i] += BigInt(s[i]) + BigInt(x);
-      s[i] = 0;
-    }
-  }
+  const v = b.small;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) addSum(a, i, v[i]);
   if (b.big) {
-    const big = (a.big ??= new Array<bigint>(v.length).fill(0n));
+    const big = bigOf(a);
     for (let i = 0; i < b.big.length; i++) big[i] += b.big[i];
   }
 }

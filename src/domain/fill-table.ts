@@ -32,8 +32,8 @@ export class FillTable {
   /** Per horizon h: 2s(mid(t+h) - mid(t))/mid(t) x 1e4 (effective = realized + impact). */
   priceImpactBps: Float64Array[];
 
-  /** @param capacity rows to allocate for; the table grows past it. @default 16 */
-  constructor(readonly horizons: readonly Horizon[], capacity = 16) {
+  /** @param capacity the most fills it will hold (a job knows its joined trades; appending more is an error) */
+  constructor(readonly horizons: readonly Horizon[], readonly capacity: number) {
     const n = Math.max(1, capacity);
     this.quoteAgeMs = new Float64Array(n);
     this.effectiveSpreadBps = new Float64Array(n);
@@ -48,7 +48,7 @@ export class FillTable {
   /** Appends one fill (a trade row of an order on `side`) measured against `book`; returns its row. */
   append(side: Side, trade: TradeSide, book: QuoteBook | null): number {
     const row = this.length;
-    if (row === this.quoteAgeMs.length) this.grow(2 * row);
+    if (row >= this.capacity) throw new Error(`a fill table for ${this.capacity} fills is full`);
     this.length++;
     this.trades.push(trade);
     const price = trade.price, time = trade.tradeTime, s = side === 1 ? 1 : -1;
@@ -77,21 +77,6 @@ export class FillTable {
     return row;
   }
 
-  private grow(capacity: number): void {
-    const more = <A extends Float64Array | Int8Array>(a: A): A => {
-      const b = new (a.constructor as new (n: number) => A)(capacity);
-      b.set(a);
-      return b;
-    };
-    this.quoteAgeMs = more(this.quoteAgeMs);
-    this.effectiveSpreadBps = more(this.effectiveSpreadBps);
-    this.priceImprovementBps = more(this.priceImprovementBps);
-    this.eqRatio = more(this.eqRatio);
-    this.insideNbbo = more(this.insideNbbo);
-    this.markoutBps = this.markoutBps.map(more);
-    this.realizedSpreadBps = this.realizedSpreadBps.map(more);
-    this.priceImpactBps = this.priceImpactBps.map(more);
-  }
 }
 
 /** A column's value at a row, null where it is NaN. */

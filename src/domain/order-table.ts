@@ -86,7 +86,7 @@ export class OrderTable {
 
   /**
    * @param capacity the most orders it will hold (appending more is an error)
-   * @param fillCapacity rows to allocate for the fills (the fill table grows past it)
+   * @param fillCapacity the most fills its orders have (their joined trades)
    */
   constructor(readonly settings: ClassificationSettings, readonly capacity: number, fillCapacity: number) {
     const n = Math.max(1, capacity);
@@ -110,6 +110,7 @@ export class OrderTable {
   append(states: OrderStates, trades: readonly TradeSide[], book: QuoteBook | null): number {
     const row = this.length;
     if (row >= this.capacity) throw new Error(`an order table for ${this.capacity} orders is full`);
+    if (this.fills.length + trades.length > this.fills.capacity) throw new Error(`a fill table for ${this.fills.capacity} fills is full`);
     this.length++;
     const { arrival, postArrival, final } = states;
     const settings = this.settings;

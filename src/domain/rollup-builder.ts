@@ -181,17 +181,9 @@ export class RollupBuilder {
     this.c = new Contribution(this.ix.names.length);
   }
 
-  /** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null or no weight. */
+  /** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null (or NaN, a typed column's null) or no weight. */
   private weighted(mean: readonly [number, number], value: number | null, w: number): void {
-    if (value === null || w <= 0) return;
-    this.c.add(mean[0], micro(value * w));
-    this.c.add(mean[1], w);
-  }
-
-  /** `weighted` for a fill table's column, where NaN is null. */
-  private weightedColumn(mean: readonly [number, number], column: Float64Array, row: number, w: number): void {
-    const value = column[row];
-    if (value !== value || w <= 0) return;
+    if (value === null || value !== value || w <= 0) return;
     this.c.add(mean[0], micro(value * w));
     this.c.add(mean[1], w);
   }
@@ -223,12 +215,12 @@ export class RollupBuilder {
     for (let row = start; row < start + count; row++) {
       const fq = t.trades[row].quantity;
       if (t.insideNbbo[row] === 0) c.add(ix.outside, 1);
-      this.weightedColumn(ix.fillMeans[0], t.effectiveSpreadBps, row, fq);
-      this.weightedColumn(ix.fillMeans[1], t.priceImprovementBps, row, fq);
+      this.weighted(ix.fillMeans[0], t.effectiveSpreadBps[row], fq);
+      this.weighted(ix.fillMeans[1], t.priceImprovementBps[row], fq);
       for (let h = 0; h < t.horizons.length; h++) {
-        this.weightedColumn(markout[h], t.markoutBps[h], row, fq);
-        this.weightedColumn(realized[h], t.realizedSpreadBps[h], row, fq);
-        this.weightedColumn(impact[h], t.priceImpactBps[h], row, fq);
+        this.weighted(markout[h], t.markoutBps[h][row], fq);
+        this.weighted(realized[h], t.realizedSpreadBps[h][row], fq);
+        this.weighted(impact[h], t.priceImpactBps[h][row], fq);
       }
     }
     this.weighted(ix.shortfall[0], o.executionCostBps, q);
@@ -256,8 +248,9 @@ export class RollupBuilder {
    * are added to levels 12 times per cell instead of 12 times per order.
    */
   private cellOf(o: Pick<OrderMeasures, 'security' | 'date' | 'participantId' | 'hour' | 'sizeBucket' | 'fillStatus' | 'scenario' | 'isSweep'>): Cell {
-    let byParticipant = this.cells.get(securityDateKey(o.security, o.date));
-    if (!byParticipant) this.cells.set(securityDateKey(o.security, o.date), (byParticipant = new Map()));
+    const partition = securityDateKey(o.security, o.date);
+    let byParticipant = this.cells.get(partition);
+    if (!byParticipant) this.cells.set(partition, (byParticipant = new Map()));
     let byRest = byParticipant.get(o.participantId);
     if (!byRest) byParticipant.set(o.participantId, (byRest = new Map()));
     let bucket = this.sizeBuckets.get(o.sizeBucket);

@@ -16,7 +16,7 @@ export type ColumnType = ParquetColumnType;
 export type ColumnSpec<T> = ColumnHead & ({
   get: (row: T) => unknown;
 } | {
-  /** A DOUBLE column's values already in a typed array, one per row, NaN where null (a fill table's measures). */
+  /** A DOUBLE column's values already in a typed array, one per row, NaN where null (the order and fill tables' measures). */
   doubles: Float64Array;
 });
 

@@ -16,7 +16,7 @@ describe('OrderTable', () => {
     let fills = 0;
     for (let trial = 0; trial < 40; trial++) {
       const job = randomJob(r, 'S', '2024-09-05', 1 + Math.floor(r() * 100));
-      const table = new OrderTable(SETTINGS, job.orders.length, 4);
+      const table = new OrderTable(SETTINGS, job.orders.length, job.orders.reduce((n, o) => n + o.trades.length, 0));
       for (const o of job.orders) table.append(o.states, o.trades, job.book);
       const row = new OrderRow(table);
       job.orders.forEach((o, i) => {
@@ -36,7 +36,7 @@ describe('OrderTable', () => {
 
   it('refuses an order beyond its capacity', () => {
     const job = randomJob(rng(6), 'S', '2024-09-05', 2);
-    const table = new OrderTable(SETTINGS, 1, 0);
+    const table = new OrderTable(SETTINGS, 1, job.orders[0].trades.length + job.orders[1].trades.length);
     table.append(job.orders[0].states, job.orders[0].trades, job.book);
     expect(() => table.append(job.orders[1].states, job.orders[1].trades, job.book)).toThrow('an order table for 1 orders is full');
   });

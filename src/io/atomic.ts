@@ -1,10 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Writes a file under a temporary name in the same folder, then renames it: readers never see half a file. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/** SHA-1 of bytes (a string as UTF-8), in hex: the identity a job's manifest records of each file it wrote. */
+export function sha1Of(data: Uint8Array | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+/**
+ * Writes a file under a temporary name in the same folder, then renames it: readers never see half a file.
+ * @param folderReady the folder exists already (the caller made it): one system call less per file. @default false
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, folderReady = false): Promise<void> {
+  if (!folderReady) await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await writeFile(tmp, data);
@@ -15,8 +23,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+/** The text of a JSON file as this project writes them (indented, a final newline). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export async function writeJsonAtomic(file: string, value: unknown, folderReady = false): Promise<void> {
+  await writeFileAtomic(file, jsonText(value), folderReady);
 }
 
 /**

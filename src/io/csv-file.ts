@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
@@ -19,7 +19,25 @@ export async function isGzip(file: string): Promise<boolean> {
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return startsGzip(b.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+function startsGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/**
+ * A whole file of at most SMALL_FILE_BYTES, read through one handle (open, fstat, read, close), or null
+ * when it is larger: a job reads three small shards, and separate calls to find its size and its first
+ * bytes were a third of its file-system calls.
+ */
+async function readSmallFile(file: string): Promise<Buffer | null> {
+  const fh = await open(file, 'r');
+  try {
+    return (await fh.stat()).size <= SMALL_FILE_BYTES ? await fh.readFile() : null;
   } finally {
     await fh.close();
   }
@@ -100,8 +118,10 @@ export async function readHeader(file: string): Promise<string[] | null> {
  * (a range knows its first line number from the split plan: `firstLine`).
  */
 export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOptions & { firstLine?: number } = {}): Promise<void> {
-  const gz = await isGzip(file);
   const start = opts.start ?? 0;
+  // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
+  const small = start === 0 && opts.end === undefined ? await readSmallFile(file) : null;
+  const gz = small ? startsGzip(small) : await isGzip(file);
   if (gz && start !== 0) throw new InputError(file, 'a gzip file cannot be read from a byte offset');
   let headerSeen = false;
   if (start > 0) {
@@ -125,24 +145,20 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
   const onRaw = handlers.onRawRecord?.bind(handlers);
   if (onRaw) tok.onRawRecord = (buf, s, e, line) => headerSeen && onRaw(buf, s, e, line + firstLine - 1);
-  // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
-  if (start === 0 && opts.end === undefined) {
-    const size = (await stat(file)).size;
-    if (size <= SMALL_FILE_BYTES) {
-      let data = await readFile(file);
-      if (gz) {
-        try {
-          data = gunzipSync(data);
-        } catch (e) {
-          throw new InputError(file, `corrupt gzip: ${(e as Error).message}`);
-        }
+  if (small) {
+    let data = small;
+    if (gz) {
+      try {
+        data = gunzipSync(data);
+      } catch (e) {
+        throw new InputError(file, `corrupt gzip: ${(e as Error).message}`);
       }
-      tok.push(data);
-      tok.end();
-      if (!headerSeen) handlers.onHeader([]);
-      opts.onProgress?.(size);
-      return;
     }
+    tok.push(data);
+    tok.end();
+    if (!headerSeen) handlers.onHeader([]);
+    opts.onProgress?.(small.length);
+    return;
   }
   if (!gz) {
     await readPlainRange(file, tok, start, opts.end, opts.highWaterMark ?? 1024 * 1024, opts.onProgress);

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { removeStaleTemps, writeFileAtomic } from './atomic';
+import { removeStaleTemps, sha1Of, writeFileAtomic } from './atomic';
 import { CsvBytes } from './csv-writer';
 import { parquetFile, type ColumnValues, type ParquetColumnType } from './parquet-file';
 
@@ -76,18 +75,28 @@ export interface TableFile {
   file: string;
 }
 
+/** A file as written: its size and SHA-1, taken from the bytes written rather than read back. */
+export interface WrittenFile {
+  file: string;
+  bytes: number;
+  sha1: string;
+}
+
 /**
  * Writes one table's rows to each of `files` (CSV.gz and/or Parquet), each atomically, creating folders.
  * The column values are read from the rows once and shared by the writers.
  */
-export async function writeTable<T>(name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[], files: readonly TableFile[]): Promise<void> {
+export async function writeTable<T>(name: string, columns: readonly ColumnSpec<T>[], rows: readonly T[], files: readonly TableFile[]): Promise<WrittenFile[]> {
   const values = columnValues(columns, rows);
+  const written: WrittenFile[] = [];
   for (const f of files) {
-    await mkdir(path.dirname(f.file), { recursive: true });
-    await removeStaleTemps(path.dirname(f.file)); // left by an attempt whose worker was killed mid-write
+    // Temporaries left by an attempt whose worker was killed mid-write (none when the folder is new).
+    await removeStaleTemps(path.dirname(f.file));
     const data = f.format === 'csv'
       ? gzipSync(csvOfColumns(columns, values, rows.length), { level: 1, memLevel: 9 })
       : parquetOfColumns(name, columns, values, rows.length);
     await writeFileAtomic(f.file, data);
+    written.push({ file: f.file, bytes: data.length, sha1: sha1Of(data) });
   }
+  return written;
 }

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { joinTrades } from '../domain/measures';
 import type { ClassificationSettings } from '../domain/order-measures';
@@ -11,9 +10,9 @@ import { rollupToJson, type CandidateOutcome } from '../domain/rollups';
 import { simulateSweeps, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { Quote, TradeSide } from '../domain/types';
-import { removeStaleTemps, writeJsonAtomic } from '../io/atomic';
+import { jsonText, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { deleteJobShards } from './job-shards';
-import { describeOutputs, type JobManifest } from './manifest';
+import { outputFile, type JobManifest, type OutputFile } from './manifest';
 import { candidateColumns, fillColumns, matchColumns, orderColumns, type MatchRow, type TableContext } from '../io/job-files';
 import { jobRecordsDir, jobTableFile, type JobTable, type OutputFormat } from '../io/paths';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
@@ -159,11 +158,11 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     security: task.security, date: task.date, securityName: task.reference.name, priceDecimals: task.reference.priceDecimals,
     markoutHorizons: task.settings.markoutHorizons,
   };
-  const written: string[] = [];
+  const written: OutputFile[] = [];
   const write = async <T>(table: JobTable, columns: ColumnSpec<T>[], rows: readonly T[]): Promise<void> => {
     const files = task.formats.map((format) => ({ format, rel: jobTableFile(table, task.security, task.date, format) }));
-    await writeTable(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })));
-    written.push(...files.map((f) => f.rel));
+    const out = await writeTable(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })));
+    out.forEach((f, i) => written.push({ name: files[i].rel, bytes: f.bytes, sha1: f.sha1 }));
   };
   await write('orders', orderColumns(ctx, table), rowNumbers(table.length));
   await write('fills', fillColumns(ctx, table), rowNumbers(table.fills.length));
@@ -201,10 +200,10 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     if (o.filledQtyMismatch) mismatch++;
   }
   const records = jobRecordsDir(task.out, task.security, task.date);
-  await mkdir(records, { recursive: true });
   await removeStaleTemps(records);
-  await writeJsonAtomic(path.join(records, 'partial.json'), rollupToJson(rollup.build()));
-  written.push(path.join(path.relative(task.out, records), 'partial.json'));
+  const partial = jsonText(rollupToJson(rollup.build()));
+  await writeFileAtomic(path.join(records, 'partial.json'), partial);
+  written.push(outputFile(path.join(path.relative(task.out, records), 'partial.json'), partial));
   const joined = partitionTrades.length;
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
@@ -219,9 +218,9 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },
     durationsMs: { ingest: ingestMs, classify: classifyMs, simulate: simulateMs, aggregate: lap() },
     fills: table.fills.length,
-    files: await describeOutputs(task.out, written),
+    files: written,
   };
-  await writeJsonAtomic(path.join(records, 'manifest.json'), manifest);
+  await writeJsonAtomic(path.join(records, 'manifest.json'), manifest, true);
   if (!task.keepShards) await deleteJobShards(task.work, inputs);
   return manifest;
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { sha1Of } from '../io/atomic';
 import type { Counts } from './types';
 
 /** One committed output file of a job: what a skip or a merge checks before trusting it. */
@@ -49,16 +49,9 @@ export async function readManifest(recordsDir: string): Promise<JobManifest | nu
   }
 }
 
-export function sha1Of(data: Buffer | string): string {
-  return createHash('sha1').update(data).digest('hex');
-}
-
-/** Size and hash of each output file (named relative to `outDir`), read back from disk after it was written. */
-export async function describeOutputs(outDir: string, names: readonly string[]): Promise<OutputFile[]> {
-  return Promise.all(names.map(async (name) => {
-    const data = await readFile(path.join(outDir, name));
-    return { name, bytes: data.length, sha1: sha1Of(data) };
-  }));
+/** A committed output's entry, from the bytes written (`name` relative to the run's output folder). */
+export function outputFile(name: string, data: Uint8Array | string): OutputFile {
+  return { name, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length, sha1: sha1Of(data) };
 }
 
 /**

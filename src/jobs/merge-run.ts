@@ -5,7 +5,7 @@ import { horizon } from '../domain/execution-quality';
 import { emptyRollup, levelRows, LEVELS, mergeRollupInto, rollupColumns, rollupFromJson, type RollupColumn, type RollupRow } from '../domain/rollups';
 import { tableCsv, tableParquet, type ColumnSpec } from '../io/tables';
 import { buildReport } from '../report/report';
-import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { removeStaleTemps, sha1Of, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { csvLine } from '../io/csv-writer';
 import { jobRecordsDir, partitionPath, PARTITIONED_FOLDERS } from '../io/paths';
 import type { RunResult } from '../workflows/types';
@@ -14,7 +14,7 @@ import type { RunPaths } from '../io/paths';
 import { jobFingerprint } from './fingerprint';
 import { readJobsIndex, readSecurityIndex } from './job-index';
 import { jobKey, readJobStatuses } from './job-status';
-import { outputsProblem, readManifest, sha1Of, type JobManifest } from './manifest';
+import { outputsProblem, readManifest, type JobManifest } from './manifest';
 import type { Plan } from './plan-store';
 import { addCounts as add, zeroCounts as zero, type Counts, type RunRef } from './types';
 

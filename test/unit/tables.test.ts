@@ -1,7 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { cell, csvLine, CsvBytes } from '../../src/io/csv-writer';
-import { tableCsv, tableParquet, type ColumnSpec } from '../../src/io/tables';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tableCsv, tableParquet, writeTable, type ColumnSpec } from '../../src/io/tables';
 
 /**
  * The byte-level CSV writer against the string one it replaced (csvLine of cell, the reference), and both
@@ -95,5 +99,26 @@ describe('output tables', () => {
     expect(tableCsv(typed, ROWS).toString()).toBe(tableCsv(COLUMNS, ROWS).toString());
     expect(tableParquet('t', typed, ROWS).equals(tableParquet('t', COLUMNS, ROWS))).toBe(true);
     expect(() => tableCsv(typed, ROWS.slice(1))).toThrow('column px: 3 values for 2 rows');
+  });
+
+  it('writes each format atomically into new folders and returns the size and SHA-1 of the bytes on disk', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sweepflow-tables-'));
+    try {
+      const files = [{ format: 'parquet' as const, file: path.join(dir, 'a', 'b', 'part-0.parquet') }, { format: 'csv' as const, file: path.join(dir, 'c', 'part-0.csv.gz') }];
+      // A temporary left by a killed attempt is removed when the folder is written again.
+      await writeTable('t', COLUMNS, ROWS, files);
+      writeFileSync(`${files[0].file}.tmp-1-deadbeef`, 'half');
+      const written = await writeTable('t', COLUMNS, ROWS, files);
+      expect(written.map((w) => w.file)).toEqual(files.map((f) => f.file));
+      for (const w of written) {
+        const disk = readFileSync(w.file);
+        expect(w.bytes).toBe(disk.length);
+        expect(w.sha1).toBe(createHash('sha1').update(disk).digest('hex'));
+      }
+      expect(readFileSync(files[0].file).equals(tableParquet('t', COLUMNS, ROWS))).toBe(true);
+      expect(readdirSync(path.dirname(files[0].file))).toEqual(['part-0.parquet']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

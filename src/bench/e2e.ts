@@ -112,6 +112,17 @@ const KEEP_SHARDS = !process.argv.includes('--delete-shards');
 /** `--plain-shards`: config `processing.compressShards: false`, the shards written as plain CSV. */
 const COMPRESS_SHARDS = !process.argv.includes('--plain-shards');
 
+/** The largest RSS sampled in each stage, the stages taken to run one after another from the run's start. */
+function stagePeaks(durationsMs: Record<string, number>, samples: readonly [number, number][]): [string, number][] {
+  let from = 0;
+  return Object.entries(durationsMs).filter(([stage]) => stage !== 'total').map(([stage, ms]) => {
+    const to = from + ms;
+    const inStage = samples.filter(([t]) => t >= from && t < to).map(([, rss]) => rss);
+    from = to;
+    return [stage, inStage.length ? Math.round(Math.max(...inStage) / 1048576) : 0];
+  });
+}
+
 async function main(): Promise<void> {
   const data = await benchInput(parseSize(option('--size')));
   const inputs = { orders: path.join(data, 'orders'), trades: path.join(data, 'trades'), nbbo: path.join(data, 'nbbo') };
@@ -122,10 +133,17 @@ async function main(): Promise<void> {
   rmSync(base, { recursive: true, force: true });
   const server = await startDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: null, logFile: path.join(ROOT, 'bench-data', 'e2e-temporal.log') });
   const shards = path.join(base, 'work', 'e2e', 'shards');
-  let peak = 0, mainHeapPeak = 0, scratchPeak = 0, externalPeak = 0;
+  let peak = 0, peakAt = 0, mainHeapPeak = 0, scratchPeak = 0, externalPeak = 0;
+  let t0 = Date.now();
+  /** (ms since the run started, RSS): the peak of each stage, once the summary gives the stages' times. */
+  const rssSamples: [number, number][] = [];
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
-    peak = Math.max(peak, m.rss);
+    if (m.rss > peak) {
+      peak = m.rss;
+      peakAt = (Date.now() - t0) / 1000;
+    }
+    rssSamples.push([Date.now() - t0, m.rss]);
     mainHeapPeak = Math.max(mainHeapPeak, m.heapTotal);
     externalPeak = Math.max(externalPeak, m.external);
   }, 100);
@@ -147,7 +165,7 @@ async function main(): Promise<void> {
     const running = worker.run();
     cpu0 = process.cpuUsage();
     serverCpu0 = cpuSeconds(server.pid);
-    const t0 = Date.now();
+    t0 = Date.now();
     result = (await client.workflow.execute('pipelineRun', {
       taskQueue: 'e2e', workflowId: 'sweepflow-e2e',
       args: [{ name: 'e2e', baseDir: base, inputs,
@@ -169,7 +187,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`ours: jobs=${result.jobs} done=${result.done} failed=${result.failed} rows=${result.reconciliation.read} ` +
     `input=${(inputBytes / 1e9).toFixed(2)} GB wall=${seconds.toFixed(1)} s MB_per_s=${(inputBytes / 1e6 / seconds).toFixed(1)} ` +
-    `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client) ` +
+    `peak_rss_MB=${Math.round(peak / 1048576)} (worker process: worker, pool threads, client; at ${peakAt.toFixed(1)} s) ` +
     `temporal_server_peak_rss_MB=${serverPeak ?? 'n/a'}\n`);
   process.stdout.write(`memory: main thread heap peak ${Math.round(mainHeapPeak / 1048576)} MB, largest pool thread heap ` +
     `${Math.round(sharedThreadPool().peakThreadHeapBytes / 1048576)} MB, main thread external (Buffers) peak ${Math.round(externalPeak / 1048576)} MB ` +
@@ -183,6 +201,7 @@ async function main(): Promise<void> {
   process.stdout.write(`scratch: shards peak ${(scratchPeak / 1e6).toFixed(0)} MB = ${(scratchPeak / inputBytes).toFixed(2)}x the input` +
     `${KEEP_SHARDS ? '' : ' (sampled every 2 s)'}, at the end ${(scratch / 1e6).toFixed(0)} MB (processing.keepShards ${KEEP_SHARDS}, compressShards ${COMPRESS_SHARDS})\n`);
   process.stdout.write(`stages (s): ${Object.entries(summary.durationsMs ?? {}).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}\n`);
+  process.stdout.write(`peak RSS by stage (MB): ${stagePeaks(summary.durationsMs ?? {}, rssSamples).map(([k, mb]) => `${k}=${mb}`).join(' ')}\n`);
 
   const duck = await duckdbReferences(inputs,
     path.join(ROOT, 'bench-data', 'e2e-duckdb'), 2, !process.argv.includes('--no-context'));

@@ -20,5 +20,7 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
 ENV NODE_OPTIONS=--max-old-space-size=3072
+# glibc returns freed blocks over 128 KiB to the system at once (src/worker/memory.ts WORKER_MALLOC_ENV).
+ENV MALLOC_MMAP_THRESHOLD_=131072
 ENTRYPOINT ["node", "dist/client/cli.js"]
 CMD ["worker"]

@@ -8,7 +8,7 @@ import type { CutPoint } from '../io/cut-points';
 import type { ShardOutcome, ShardTask } from '../io/shard-split';
 import type { PartitionTask } from '../jobs/analyse-partition';
 import type { JobManifest } from '../jobs/manifest';
-import { threadHeapLimitMessage, threadHeapMb, threadResourceLimits } from '../worker/memory';
+import { threadHeapLimitMessage, threadHeapMb, threadResourceLimits, threadYoungMb } from '../worker/memory';
 
 /** A large plain file to scan for record-aligned cut points about `targetBytes` apart (io/cut-points). */
 export interface CutsTask {
@@ -67,14 +67,16 @@ export class ThreadPool {
   /**
    * @param size threads (SWEEPFLOW_THREADS) @default one per core
    * @param heapMb each thread's old-generation limit in MB, 0 for V8's default (SWEEPFLOW_THREAD_HEAP_MB) @default 0
+   * @param youngMb each thread's young generation in MB, 0 for V8's default (SWEEPFLOW_THREAD_YOUNG_MB) @default 8
    */
   constructor(
     readonly size = envInt('SWEEPFLOW_THREADS', 1, 1024, os.availableParallelism()),
     readonly heapMb = threadHeapMb(),
+    readonly youngMb = threadYoungMb(),
   ) {}
 
   private spawn(): Worker {
-    const w = new Worker(this.script!, { resourceLimits: threadResourceLimits(this.heapMb) });
+    const w = new Worker(this.script!, { resourceLimits: threadResourceLimits(this.heapMb, this.youngMb) });
     w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; heapBytes?: number; error?: { message: string; kind: string } }) => {
       if (m.heapBytes && m.heapBytes > this.peakThreadHeapBytes) this.peakThreadHeapBytes = m.heapBytes;
       const p = this.pending.get(m.id);

@@ -38,7 +38,7 @@ export function boundHeapGrowth(env: NodeJS.ProcessEnv = process.env): number {
  * the live data at 2,048 MB and above down to 1.3x at 256 MB, choosing within that by how fast its
  * collections run; the main thread keeps its own. Unlike SWEEPFLOW_HEAP_GROWTH_PERCENT it is a hard limit:
  * a partition whose live data outgrows it fails (ThreadHeapLimit, naming this variable) rather than using
- * more. The young generation keeps V8's 48 MB for a large heap, so short-lived rows are not promoted sooner.
+ * more. The young generation is SWEEPFLOW_THREAD_YOUNG_MB's either way.
  * @default 0 (no limit of ours: V8's default for the machine)
  */
 export const DEFAULT_THREAD_HEAP_MB = 0;
@@ -50,13 +50,47 @@ export function threadHeapMb(env: NodeJS.ProcessEnv = process.env): number {
   return mb;
 }
 
-/** The `resourceLimits` of a worker thread for a limit of `mb` (0: none). */
-export function threadResourceLimits(mb: number): ResourceLimits | undefined {
-  return mb === 0 ? undefined : { maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: 48 };
+/**
+ * The young generation of each pool thread, in MB (SWEEPFLOW_THREAD_YOUNG_MB): where new objects live until a
+ * scavenge; 0 leaves V8's default (48 MB on a 64-bit machine, two 16 MB semi-spaces and their overflow).
+ * A job allocates its rows' objects there by the million, and at 48 MB each of the two job threads held
+ * 115-121 MB of heap; at 8 MB (semi-spaces of about 2.7 MB) 84-86 MB, with the worker's peak at 491-531 MB
+ * instead of 569-616 MB on the bench (README, Worker memory). The cost is more scavenges: 33 of the bench's
+ * jobs on one thread took 13.6, 16.5 and 14.0 s against 13.6, 14.5 and 13.1 s (alternated).
+ * @default 8
+ */
+export const DEFAULT_THREAD_YOUNG_MB = 8;
+
+/** SWEEPFLOW_THREAD_YOUNG_MB, validated: 0 (V8's default) or 1 to 1,024. */
+export function threadYoungMb(env: NodeJS.ProcessEnv = process.env): number {
+  return envInt('SWEEPFLOW_THREAD_YOUNG_MB', 0, 1024, DEFAULT_THREAD_YOUNG_MB, env);
+}
+
+/** The `resourceLimits` of a worker thread for an old-generation limit of `mb` and a young generation of `youngMb` (0: V8's). */
+export function threadResourceLimits(mb: number, youngMb: number): ResourceLimits | undefined {
+  const limits: ResourceLimits = {};
+  if (mb !== 0) limits.maxOldGenerationSizeMb = mb;
+  if (youngMb !== 0) limits.maxYoungGenerationSizeMb = youngMb;
+  return mb === 0 && youngMb === 0 ? undefined : limits;
 }
 
 /** The message of a thread stopped at its heap limit: what ran out, and the setting that bounds it. */
 export function threadHeapLimitMessage(mb: number): string {
   return `a worker thread ran out of memory at its heap limit of ${mb} MB (SWEEPFLOW_THREAD_HEAP_MB); ` +
     'raise it, or set it to 0 for no limit, and resume the run';
+}
+
+/**
+ * glibc's malloc settings the worker should start with (the Docker image sets them): they must be in the
+ * environment when the process starts. A fixed mmap threshold of 128 KiB returns every larger block (read
+ * and gzip buffers, Parquet pages, the SDK's) to the system when it is freed; by default glibc raises the
+ * threshold after such frees, serves later blocks from its heaps, and the worker's resident memory stays at
+ * its high-water mark. On the bench: peak 569, 574 and 616 MB against 648, 651 and 632 MB, alternated, at no
+ * CPU cost we could tell from the noise (90.9-101.6 worker CPU-seconds against 86.4-111.1).
+ */
+export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/** The settings of WORKER_MALLOC_ENV this process did not start with. */
+export function missingMallocEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.keys(WORKER_MALLOC_ENV).filter((k) => env[k] === undefined);
 }

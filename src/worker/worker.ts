@@ -3,7 +3,7 @@ import * as activities from '../activities';
 import { detectHost, type HostProfile } from '../config/host-profile';
 import { envInt } from '../config/env';
 import { bundleWorkflows } from './bundle';
-import { boundHeapGrowth, threadHeapMb } from './memory';
+import { boundHeapGrowth, threadHeapMb, threadYoungMb } from './memory';
 import { configSchema } from '../config/schema';
 import { TASK_QUEUE } from '../workflows/shared';
 
@@ -29,7 +29,9 @@ export async function createSweepflowWorker(opts: SweepflowWorkerOptions): Promi
   const profile = opts.profile ?? (await detectHost(configSchema.shape.processing.parse(undefined)));
   const slots = envInt('SWEEPFLOW_ACTIVITY_SLOTS', 1, 10_000, profile.activitySlots);
   boundHeapGrowth();
-  threadHeapMb(); // validated here: a bad value stops the worker at its start, not each job on its thread
+  // Validated here: a bad value stops the worker at its start, not each job on its thread.
+  threadHeapMb();
+  threadYoungMb();
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

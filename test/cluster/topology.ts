@@ -17,7 +17,14 @@ export const CLUSTER_OUTPUT = path.join(ROOT, 'test-output', 'cluster');
 export const ADDRESS = process.env.SWEEPFLOW_CLUSTER_ADDRESS ?? '127.0.0.1:7333';
 const CLI = path.join(ROOT, 'dist', 'client', 'cli.js');
 
-/** The worker service of docker-compose.yml: its command (after the image's entrypoint) and environment. */
+/** The environment the Dockerfile's runtime stage (its last FROM) gives every container: its `ENV KEY=value` lines. */
+export function dockerRuntimeEnv(): Record<string, string> {
+  const docker = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const runtime = docker.slice(docker.lastIndexOf('\nFROM '));
+  return Object.fromEntries([...runtime.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
+}
+
+/** The worker service of docker-compose.yml: its command (after the image's entrypoint) and environment (the image's, then compose's). */
 export function composeWorker(): { argv: string[]; env: Record<string, string> } {
   const compose = parseYaml(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
     services: { worker: { command: string[]; environment: Record<string, string> } };
@@ -28,7 +35,7 @@ export function composeWorker(): { argv: string[]; env: Record<string, string> }
   if (entrypoint[0] !== 'node' || entrypoint[1] !== 'dist/client/cli.js') throw new Error(`unexpected Dockerfile ENTRYPOINT ${JSON.stringify(entrypoint)}`);
   const { command, environment } = compose.services.worker;
   // Here the server is on loopback instead of the compose network's `temporal` host.
-  return { argv: [...entrypoint.slice(1), ...command], env: { ...environment, TEMPORAL_ADDRESS: ADDRESS } };
+  return { argv: [...entrypoint.slice(1), ...command], env: { ...dockerRuntimeEnv(), ...environment, TEMPORAL_ADDRESS: ADDRESS } };
 }
 
 export interface WorkerProcess {

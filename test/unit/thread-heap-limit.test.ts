@@ -7,7 +7,7 @@ import { generate } from '../../src/generator/generate';
 import { prepareJob } from '../../src/jobs/prepare-job';
 import { ThreadPool, ThreadTaskError } from '../../src/threads/pool';
 import { createSweepflowWorker } from '../../src/worker/worker';
-import { DEFAULT_THREAD_HEAP_MB, threadHeapMb, threadResourceLimits } from '../../src/worker/memory';
+import { DEFAULT_THREAD_HEAP_MB, DEFAULT_THREAD_YOUNG_MB, threadHeapMb, threadResourceLimits, threadYoungMb } from '../../src/worker/memory';
 import { jobsOf, shardedRun } from '../helpers/run-steps';
 
 /**
@@ -17,13 +17,28 @@ import { jobsOf, shardedRun } from '../helpers/run-steps';
  */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'thread-heap-limit');
 
+describe('SWEEPFLOW_THREAD_YOUNG_MB', () => {
+  it('is 8 MB unless set, 0 for V8\'s default, and refuses what is not a size', () => {
+    expect(DEFAULT_THREAD_YOUNG_MB).toBe(8);
+    expect(threadYoungMb({})).toBe(8);
+    expect(threadYoungMb({ SWEEPFLOW_THREAD_YOUNG_MB: '0' })).toBe(0);
+    expect(threadYoungMb({ SWEEPFLOW_THREAD_YOUNG_MB: '48' })).toBe(48);
+    for (const bad of ['-1', '2000', '8MB', '1.5']) {
+      expect(() => threadYoungMb({ SWEEPFLOW_THREAD_YOUNG_MB: bad }))
+        .toThrow(new EnvError('SWEEPFLOW_THREAD_YOUNG_MB', `'${bad}' is not an integer from 0 to 1024`));
+    }
+  });
+});
+
 describe('SWEEPFLOW_THREAD_HEAP_MB', () => {
   it("is off (V8's default) unless set, and refuses what V8 could not run in", () => {
     expect(DEFAULT_THREAD_HEAP_MB).toBe(0);
     expect(threadHeapMb({})).toBe(0);
     expect(threadHeapMb({ SWEEPFLOW_THREAD_HEAP_MB: '1024' })).toBe(1024);
-    expect(threadResourceLimits(0)).toBeUndefined();
-    expect(threadResourceLimits(1024)).toEqual({ maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 48 });
+    expect(threadResourceLimits(0, 0)).toBeUndefined();
+    expect(threadResourceLimits(1024, 8)).toEqual({ maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 8 });
+    expect(threadResourceLimits(0, 8)).toEqual({ maxYoungGenerationSizeMb: 8 });
+    expect(threadResourceLimits(1024, 0)).toEqual({ maxOldGenerationSizeMb: 1024 });
     expect(() => threadHeapMb({ SWEEPFLOW_THREAD_HEAP_MB: '100' }))
       .toThrow(new EnvError('SWEEPFLOW_THREAD_HEAP_MB', "'100' is below 256 MB (0 leaves V8's default)"));
     for (const bad of ['-1', '65537', '1.5', 'lots']) {

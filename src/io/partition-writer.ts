@@ -157,6 +157,14 @@ export class PartitionWriter {
   }
 }
 
+/**
+ * Gives up this thread's spare chunks: a thread that sharded keeps up to MAX_SPARE of them (32 MiB), which a
+ * job, writing no shards, never uses. The next shard task allocates them again.
+ */
+export function releaseSpareChunks(): void {
+  SPARE.length = 0;
+}
+
 function spare(c: Buffer): void {
   if (c.byteOffset === 0 && c.buffer.byteLength === CHUNK && SPARE.length < MAX_SPARE) SPARE.push(Buffer.from(c.buffer, 0, CHUNK));
 }

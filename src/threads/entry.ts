@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { findCutPoints } from '../io/cut-points';
+import { releaseSpareChunks } from '../io/partition-writer';
 import { shardSplitTask } from '../io/shard-split';
 import { failureKind } from '../jobs/errors';
 import { analysePartition } from '../jobs/analyse-partition';
@@ -17,6 +18,7 @@ parentPort!.on('message', (msg: { id: number; task: ThreadTask }) => {
     }
   };
   const { task } = msg;
+  if (task.type === 'partition') releaseSpareChunks();
   const run = task.type === 'cuts' ? findCutPoints(task.task.file, task.task.size, task.task.targetBytes, (bytes) => progress({ bytes }))
     : task.type === 'shard' ? shardSplitTask(task.task, progress) : analysePartition(task.task, progress);
   (run as Promise<unknown>).then(

@@ -55,7 +55,7 @@ export function threadHeapMb(env: NodeJS.ProcessEnv = process.env): number {
  * scavenge; 0 leaves V8's default (48 MB on a 64-bit machine, two 16 MB semi-spaces and their overflow).
  * A job allocates its rows' objects there by the million, and at 48 MB each of the two job threads held
  * 115-121 MB of heap; at 8 MB (semi-spaces of about 2.7 MB) 84-86 MB, with the worker's peak at 491-531 MB
- * instead of 569-616 MB on the bench (README, Worker memory). The cost is more scavenges: 33 of the bench's
+ * instead of 569-616 MB on the bench (README, Worker memory); at 16 MB the worker peaked at 530-532 MB. The cost is more scavenges: 33 of the bench's
  * jobs on one thread took 13.6, 16.5 and 14.0 s against 13.6, 14.5 and 13.1 s (alternated).
  * @default 8
  */

@@ -7,6 +7,11 @@ export function sha1Of(data: Uint8Array | string): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
+/** Size and SHA-1 of what a file was written with: its identity, without reading it back. */
+export function identityOf(data: Uint8Array | string): { bytes: number; sha1: string } {
+  return { bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length, sha1: sha1Of(data) };
+}
+
 /**
  * Writes a file under a temporary name in the same folder, then renames it: readers never see half a file.
  * @param folderReady the folder exists already (the caller made it): one system call less per file. @default false

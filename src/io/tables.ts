@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { removeStaleTemps, sha1Of, writeFileAtomic } from './atomic';
+import { identityOf, removeStaleTemps, writeFileAtomic } from './atomic';
 import { CsvBytes } from './csv-writer';
 import { parquetFile, type ColumnValues, type ParquetColumnType } from './parquet-file';
 
@@ -96,7 +96,7 @@ export async function writeTable<T>(name: string, columns: readonly ColumnSpec<T
       ? gzipSync(csvOfColumns(columns, values, rows.length), { level: 1, memLevel: 9 })
       : parquetOfColumns(name, columns, values, rows.length);
     await writeFileAtomic(f.file, data);
-    written.push({ file: f.file, bytes: data.length, sha1: sha1Of(data) });
+    written.push({ file: f.file, ...identityOf(data) });
   }
   return written;
 }

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { sha1Of } from '../io/atomic';
+import { identityOf, sha1Of } from '../io/atomic';
 import type { Counts } from './types';
 
 /** One committed output file of a job: what a skip or a merge checks before trusting it. */
@@ -51,7 +51,7 @@ export async function readManifest(recordsDir: string): Promise<JobManifest | nu
 
 /** A committed output's entry, from the bytes written (`name` relative to the run's output folder). */
 export function outputFile(name: string, data: Uint8Array | string): OutputFile {
-  return { name, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length, sha1: sha1Of(data) };
+  return { name, ...identityOf(data) };
 }
 
 /**

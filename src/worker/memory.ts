@@ -55,8 +55,9 @@ export function threadHeapMb(env: NodeJS.ProcessEnv = process.env): number {
  * scavenge; 0 leaves V8's default (48 MB on a 64-bit machine, two 16 MB semi-spaces and their overflow).
  * A job allocates its rows' objects there by the million, and at 48 MB each of the two job threads held
  * 115-121 MB of heap; at 8 MB (semi-spaces of about 2.7 MB) 84-86 MB, with the worker's peak at 491-531 MB
- * instead of 569-616 MB on the bench (README, Worker memory); at 16 MB the worker peaked at 530-532 MB. The cost is more scavenges: 33 of the bench's
- * jobs on one thread took 13.6, 16.5 and 14.0 s against 13.6, 14.5 and 13.1 s (alternated).
+ * instead of 569-616 MB on the bench (README, Worker memory); at 16 MB it peaked at 530-532 MB. The cost
+ * is more scavenges: 33 of the bench's jobs on one thread took 13.6, 16.5 and 14.0 s against 13.6, 14.5
+ * and 13.1 s (alternated).
  * @default 8
  */
 export const DEFAULT_THREAD_YOUNG_MB = 8;
@@ -68,10 +69,8 @@ export function threadYoungMb(env: NodeJS.ProcessEnv = process.env): number {
 
 /** The `resourceLimits` of a worker thread for an old-generation limit of `mb` and a young generation of `youngMb` (0: V8's). */
 export function threadResourceLimits(mb: number, youngMb: number): ResourceLimits | undefined {
-  const limits: ResourceLimits = {};
-  if (mb !== 0) limits.maxOldGenerationSizeMb = mb;
-  if (youngMb !== 0) limits.maxYoungGenerationSizeMb = youngMb;
-  return mb === 0 && youngMb === 0 ? undefined : limits;
+  if (mb === 0 && youngMb === 0) return undefined;
+  return { ...(mb !== 0 ? { maxOldGenerationSizeMb: mb } : {}), ...(youngMb !== 0 ? { maxYoungGenerationSizeMb: youngMb } : {}) };
 }
 
 /** The message of a thread stopped at its heap limit: what ran out, and the setting that bounds it. */

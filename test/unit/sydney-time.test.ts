@@ -1,4 +1,4 @@
-import { nanosToMillis, sydneyLocalNanos, parseTimeOfDay, sydneyDate, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs, sydneyTimeOfDayMs } from '../../src/domain/sydney-time';
+import { nanosToMillis, sydneyLocalNanos, parseTimeOfDay, sydneyDate, sydneyHour, sydneyDateOfMillis, sydneyHourOfMillis, sydneyOffsetMs, sydneyTimeOfDayMs } from '../../src/domain/sydney-time';
 
 const fmt = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Australia/Sydney', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23',
@@ -94,6 +94,16 @@ describe('Sydney civil time', () => {
     const ns = 1725494536001032398n; // 2024-09-05T00:02:16.001Z
     expect(nanosToMillis(ns)).toBe(1725494536001);
     expect(sydneyDate(ns)).toBe('2024-09-05');
+  });
+
+  it('never gives the date of the hour remembered before, when an hour was asked for first', () => {
+    const before = BigInt(Date.parse('2024-10-01T13:30:00Z')) * 1_000_000n; // 23:30 in Sydney (AEST)
+    const after = before + 3_600_000_000_000n; // 00:30 the next day
+    expect(sydneyDate(before)).toBe('2024-10-01');
+    expect(sydneyHour(after)).toBe(0); // moves the remembered hour without working out its date
+    expect(sydneyDate(after)).toBe('2024-10-02');
+    expect(sydneyLocalNanos(before)).toBe(before + 36_000_000_000_000n);
+    expect(sydneyDate(before)).toBe('2024-10-01');
   });
 
   it('parses trading-hours times and refuses malformed ones', () => {

@@ -134,7 +134,19 @@ describe('bigIntOf', () => {
       const buf = Buffer.from(`x,${text},y`);
       expect(bigIntOf(buf, 2, 2 + text.length)).toBe(BigInt(text));
     }
-    for (const text of ['0', '9', '000000000', '1000000000', '18446744073709551615', '9223372036854775807', '999999999999999999999999']) {
+    // 10 to 19 digits: the values built from 32-bit halves, around each half's carry.
+    for (let i = 0; i < 20_000; i++) {
+      const text = Array.from({ length: 10 + Math.floor(r() * 10) }, () => String(Math.floor(r() * 10))).join('');
+      expect(bigIntOf(Buffer.from(text), 0, text.length)).toBe(BigInt(text));
+    }
+    for (let k = 32n; k < 64n; k++) {
+      for (const v of [2n ** k - 1n, 2n ** k, 2n ** k + 1n, 2n ** k + 999_999_999n]) {
+        if (v >= 10n ** 19n) continue;
+        expect(bigIntOf(Buffer.from(v.toString()), 0, v.toString().length)).toBe(v);
+      }
+    }
+    for (const text of ['0', '9', '000000000', '1000000000', '0000000000000000001', '9999999999999999999', '10000000000000000000',
+      '18446744073709551615', '18446744073709551616', '9223372036854775807', '999999999999999999999999']) {
       expect(bigIntOf(Buffer.from(text), 0, text.length)).toBe(BigInt(text));
     }
   });

@@ -69,8 +69,8 @@ export interface OrderMeasures {
   meanMarkoutBps: (number | null)[];
   /** The fills (trade rows joined to the order) in trade-time order, with their measures: rows of the job's fill table. */
   fills: FillRange;
-  /** Per fill horizon: filled within it, observed through it. */
-  fillsWithin: FillWithin[];
+  /** Per fill horizon: filled within it, observed through it (an order table's rows share equal ones, frozen). */
+  fillsWithin: readonly Readonly<FillWithin>[];
 }
 
 /**

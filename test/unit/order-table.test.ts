@@ -34,6 +34,24 @@ describe('OrderTable', () => {
     expect(fills).toBeGreaterThan(500);
   });
 
+  it('gives rows with the same fill-horizon flags one frozen array of them', () => {
+    const job = randomJob(rng(7), 'S', '2024-09-05', 200);
+    const table = new OrderTable(SETTINGS, job.orders.length, job.orders.reduce((n, o) => n + o.trades.length, 0));
+    for (const o of job.orders) table.append(o.states, o.trades, job.book);
+    const row = new OrderRow(table);
+    const seen = new Map<string, OrderMeasures['fillsWithin']>();
+    job.orders.forEach((o, i) => {
+      const flags = row.at(i).fillsWithin;
+      expect(flags).toEqual(o.measures.fillsWithin);
+      const key = JSON.stringify(flags);
+      if (seen.has(key)) expect(flags).toBe(seen.get(key));
+      else seen.set(key, flags);
+      expect(Object.isFrozen(flags) && flags.every((f) => Object.isFrozen(f))).toBe(true);
+    });
+    expect(seen.size).toBeGreaterThan(1);
+    expect(seen.size).toBeLessThan(job.orders.length / 4);
+  });
+
   it('refuses an order beyond its capacity', () => {
     const job = randomJob(rng(6), 'S', '2024-09-05', 2);
     const table = new OrderTable(SETTINGS, 1, job.orders[0].trades.length + job.orders[1].trades.length);

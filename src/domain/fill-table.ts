@@ -12,9 +12,9 @@ import type { Side, TradeSide } from './types';
 export class FillTable {
   length = 0;
   /** The fill's trade row. */
-  trades: TradeSide[] = [];
+  readonly trades: TradeSide[];
   /** The quote prevailing at the trade time (the latest valid NBBO-file quote at or before it), or null. */
-  quotes: (PrevailingQuote | null)[] = [];
+  readonly quotes: (PrevailingQuote | null)[];
   /** Trade time minus the quote's timestamp, in ms. */
   quoteAgeMs: Float64Array;
   /** 2s(p - mid)/mid x 1e4: the fill's cost against the mid (0 at the mid). */
@@ -35,6 +35,8 @@ export class FillTable {
   /** @param capacity the most fills it will hold (a job knows its joined trades; appending more is an error) */
   constructor(readonly horizons: readonly Horizon[], readonly capacity: number) {
     const n = Math.max(1, capacity);
+    this.trades = new Array<TradeSide>(capacity); // sized once, as the order table's arrays
+    this.quotes = new Array<PrevailingQuote | null>(capacity);
     this.quoteAgeMs = new Float64Array(n);
     this.effectiveSpreadBps = new Float64Array(n);
     this.priceImprovementBps = new Float64Array(n);
@@ -50,10 +52,10 @@ export class FillTable {
     const row = this.length;
     if (row >= this.capacity) throw new Error(`a fill table for ${this.capacity} fills is full`);
     this.length++;
-    this.trades.push(trade);
+    this.trades[row] = trade;
     const price = trade.price, time = trade.tradeTime, s = side === 1 ? 1 : -1;
     const quote = book ? book.prevailing(time) : null;
-    this.quotes.push(quote);
+    this.quotes[row] = quote;
     const mid = quote ? midValue(quote.mid) : NaN;
     if (quote) {
       const spread = quote.offer - quote.bid;

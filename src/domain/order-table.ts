@@ -12,6 +12,16 @@ import type { Mid, Side, TradeSide } from './types';
 const byTradeTime = (x: TradeSide, y: TradeSide): number => (x.tradeTime < y.tradeTime ? -1 : x.tradeTime > y.tradeTime ? 1 : 0);
 
 /**
+ * True when the trades are already in trade-time order, as a shard's trades (in input order) usually are:
+ * a stable sort would give them back as they are, and copying and sorting them was 4% of the bytes a job
+ * allocated.
+ */
+function inTradeTimeOrder(trades: readonly TradeSide[]): boolean {
+  for (let i = 1; i < trades.length; i++) if (trades[i - 1].tradeTime > trades[i].tradeTime) return false;
+  return true;
+}
+
+/**
  * A job's orders with every measure of DOMAIN.md sections 7, 8 and 12, column by column: numbers in typed
  * arrays (NaN where the measure is null), ids, times and texts as references to the values the events and
  * trades already hold. A job of 14k orders is a few dozen arrays instead of 14k objects of 50 fields, each
@@ -208,7 +218,7 @@ export class OrderTable {
   /** The order's fills in trade-time order, and their fill-quantity-weighted means over the non-null values. */
   private appendFills(row: number, side: Side, trades: readonly TradeSide[], book: QuoteBook | null): void {
     const fills = this.fills, sum = this.sum, weight = this.weight, horizons = this.meanMarkoutBps.length;
-    const byTime = trades.length > 1 ? [...trades].sort(byTradeTime) : trades;
+    const byTime = inTradeTimeOrder(trades) ? trades : [...trades].sort(byTradeTime);
     this.fillStart[row] = fills.length;
     this.fillCount[row] = byTime.length;
     sum.fill(0);

@@ -52,6 +52,24 @@ describe('OrderTable', () => {
     expect(seen.size).toBeLessThan(job.orders.length / 4);
   });
 
+  it('writes an order\'s fills in trade-time order, equal times in the order given, whether or not they came sorted', () => {
+    const job = randomJob(rng(8), 'S', '2024-09-05', 60);
+    const many = job.orders.filter((o) => o.trades.length > 2);
+    expect(many.length).toBeGreaterThan(3);
+    const r = rng(9);
+    for (const o of many) {
+      // Shuffled, with every other trade given its neighbour's time (ties the sort must keep in input order).
+      const given = o.trades.map((t) => ({ t, k: r() })).sort((a, b) => a.k - b.k).map(({ t }, i, all) => ({ ...t, tradeTime: i % 2 === 1 ? all[i - 1].t.tradeTime : t.tradeTime }));
+      const want = given.map((t, i) => ({ t, i })).sort((a, b) => (a.t.tradeTime < b.t.tradeTime ? -1 : a.t.tradeTime > b.t.tradeTime ? 1 : a.i - b.i)).map(({ t }) => t);
+      for (const trades of [given, want]) {
+        const table = new OrderTable(SETTINGS, 1, trades.length);
+        table.append(o.states, trades, job.book);
+        expect(table.fills.trades.slice(0, trades.length)).toEqual(want);
+        expect(table.fills.trades[0]).toBe(want[0]); // the trades themselves, not copies
+      }
+    }
+  });
+
   it('refuses an order beyond its capacity', () => {
     const job = randomJob(rng(6), 'S', '2024-09-05', 2);
     const table = new OrderTable(SETTINGS, 1, job.orders[0].trades.length + job.orders[1].trades.length);

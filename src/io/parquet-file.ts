@@ -28,9 +28,10 @@ export interface ParquetColumnData {
   type: ParquetColumnType;
   /**
    * One value per row; null or undefined is a null. INT64 takes safe-integer numbers, BigInts or decimal
-   * text; INT32 and DOUBLE take numbers or text that converts to one.
+   * text; INT32 and DOUBLE take numbers or text that converts to one. A function is called when the column
+   * is written, and its array is not kept after that: a table's columns need not all exist at once.
    */
-  values: ColumnValues;
+  values: ColumnValues | (() => ColumnValues);
   /** Mostly distinct values: written PLAIN without trying a dictionary. @default false */
   distinct?: boolean;
 }
@@ -327,11 +328,12 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
   const chunks: ColumnChunk[] = [];
   let totalBytes = 0;
   for (const c of columns) {
-    if (c.values.length !== rowCount) throw new Error(`${table}.${c.name}: ${c.values.length} values for ${rowCount} rows`);
-    if (c.values instanceof Float64Array && c.type !== 'DOUBLE') throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE columns take one)`);
+    const values = typeof c.values === 'function' ? c.values() : c.values;
+    if (values.length !== rowCount) throw new Error(`${table}.${c.name}: ${values.length} values for ${rowCount} rows`);
+    if (values instanceof Float64Array && c.type !== 'DOUBLE') throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE columns take one)`);
     const start = offset;
-    const present = presence(c.values);
-    const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(c.values, present);
+    const present = presence(values);
+    const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(values, present);
     let uncompressed = 0, dictionaryOffset: number | undefined;
     const body = scratchBytes('body', 16 + rowCount * (c.type === 'INT32' ? 5 : 9));
     try {
@@ -348,10 +350,10 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
       }
       writeDefinitionLevels(body, present);
       if (dict) writeIndexes(body, dict.idx, dict.count, Math.max(1, 32 - Math.clz32(dict.values.length - 1)));
-      else writePlain(body, c.type, c.values);
+      else writePlain(body, c.type, values);
     } catch (e) {
       if (!(e instanceof ColumnError)) throw e;
-      const row = Array.from(c.values as ArrayLike<unknown>).findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
+      const row = Array.from(values as ArrayLike<unknown>).findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
       throw new Error(`${table}.${c.name}, row ${row + 1}: ${e.message}`);
     }
     const dataOffset = offset;

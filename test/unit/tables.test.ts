@@ -116,6 +116,10 @@ describe('output tables', () => {
         expect(w.sha1).toBe(createHash('sha1').update(disk).digest('hex'));
       }
       expect(readFileSync(files[0].file).equals(tableParquet('t', COLUMNS, ROWS))).toBe(true);
+      // Parquet alone reads each column into one reused array: a longer table between leaves no trace.
+      const first = tableParquet('t', COLUMNS, ROWS);
+      tableParquet('t', COLUMNS, [...ROWS, ...ROWS, ...ROWS]);
+      expect(tableParquet('t', COLUMNS, ROWS).equals(first)).toBe(true);
       expect(readdirSync(path.dirname(files[0].file))).toEqual(['part-0.parquet']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

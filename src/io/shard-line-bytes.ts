@@ -1,5 +1,5 @@
-import type { OrderEvent, Side, TradeSide } from '../domain/types';
-import { ORDER_SHARD, TRADE_SHARD } from '../domain/shard-records';
+import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
+import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from '../domain/shard-records';
 import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
 
 /**
@@ -8,8 +8,9 @@ import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
  * null for a line it does not expect (another field count); the caller then parses it the plain way. The
  * tests check both against the plain parse on whole shard files.
  */
-const O = ORDER_SHARD.at, T = TRADE_SHARD.at;
-const FIELDS = ORDER_SHARD.columns.length, TRADE_FIELDS = TRADE_SHARD.columns.length, MINUS = 45, ZERO = 48;
+const O = ORDER_SHARD.at, T = TRADE_SHARD.at, Q = QUOTE_SHARD.at;
+const FIELDS = ORDER_SHARD.columns.length, TRADE_FIELDS = TRADE_SHARD.columns.length, QUOTE_FIELDS = QUOTE_SHARD.columns.length;
+const MINUS = 45, ZERO = 48;
 
 export class OrderEventBytes {
   private readonly bounds = new Int32Array(FIELDS + 1);
@@ -83,6 +84,38 @@ export class TradeSideBytes {
       dealSource: this.texts.get(buf, s(T.deal_source), e(T.deal_source)),
     };
   }
+}
+
+/**
+ * NBBO quotes from quote shard lines. Stricter than the others: a line whose timestamp is not 1 to 19 plain
+ * digits, or whose bid or offer is neither empty, plain digits nor a minus and digits, is not answered
+ * (the plain parse, with quoteValue's trimming, decides it).
+ */
+export class QuoteBytes {
+  private readonly bounds = new Int32Array(QUOTE_FIELDS + 1);
+  private readonly texts = new ShortTexts();
+
+  parse(buf: Buffer, start: number, end: number): Quote | null {
+    const b = this.bounds;
+    if (!fieldBounds(buf, start, end, b, QUOTE_FIELDS)) return null;
+    const ts = b[Q.timestamp], te = b[Q.timestamp + 1] - 1;
+    if (te - ts < 1 || te - ts > 19 || !plainDigits(buf, ts, te)) return null;
+    const bs = b[Q.bid], be = b[Q.bid + 1] - 1, os = b[Q.offer], oe = b[Q.offer + 1] - 1;
+    if (!quoteText(buf, bs, be) || !quoteText(buf, os, oe)) return null;
+    return { timestamp: bigIntOf(buf, ts, te), security: this.texts.get(buf, b[Q.security], b[Q.security + 1] - 1), bid: quote(buf, bs, be), offer: quote(buf, os, oe) };
+  }
+}
+
+function plainDigits(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (buf[i] < ZERO || buf[i] > ZERO + 9) return false;
+  return true;
+}
+
+/** Empty, digits, or a minus and digits: text `quote` reads as quoteValue does (no spaces to trim). */
+function quoteText(buf: Buffer, s: number, e: number): boolean {
+  if (e === s) return true;
+  const from = buf[s] === MINUS ? s + 1 : s;
+  return from < e && plainDigits(buf, from, e);
 }
 
 /** domain/quotes quoteValue on bytes: empty, negative or zero is "no quote"; a value beyond 2^53 too. */

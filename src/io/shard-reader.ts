@@ -2,7 +2,7 @@ import { quoteValue } from '../domain/quotes';
 import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
 import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from '../domain/shard-records';
 import { readCsv } from './csv-file';
-import { OrderEventBytes, TradeSideBytes } from './shard-line-bytes';
+import { OrderEventBytes, QuoteBytes, TradeSideBytes } from './shard-line-bytes';
 
 /**
  * Reads the normalised shard files written by the shard step (layouts in domain/shard-records) back
@@ -115,7 +115,15 @@ export async function readTrades(files: readonly string[], onTrade: (t: TradeSid
   }), wanted || !plain ? raw : undefined);
 }
 
-export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void): Promise<void> {
+/** NBBO quotes of the shards, parsed on their bytes (QuoteBytes) unless `plain`. */
+export async function readQuotes(files: readonly string[], onQuote: (q: Quote) => void, plain = false): Promise<void> {
+  const bytes = new QuoteBytes();
+  const fast = (buf: Buffer, start: number, end: number): boolean => {
+    const q = bytes.parse(buf, start, end);
+    if (q) onQuote(q);
+    return q !== null;
+  };
   const Q = QUOTE_SHARD.at;
-  await readRows(files, (f) => onQuote({ timestamp: BigInt(f[Q.timestamp]), security: f[Q.security], bid: quoteValue(f[Q.bid]), offer: quoteValue(f[Q.offer]) }));
+  await readRows(files, (f) => onQuote({ timestamp: BigInt(f[Q.timestamp]), security: f[Q.security], bid: quoteValue(f[Q.bid]), offer: quoteValue(f[Q.offer]) }),
+    plain ? undefined : fast);
 }

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { packSplits } from '../../src/domain/splits';
 import { generate } from '../../src/generator/generate';
 import { findCutPoints } from '../../src/io/cut-points';
-import { orderIdKey, readOrderEvents, readTrades } from '../../src/io/shard-reader';
+import { QuoteBytes } from '../../src/io/shard-line-bytes';
+import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../../src/io/shard-reader';
 import { shardSplitTask, type ShardTask, plannedInput } from '../../src/io/shard-split';
-import { ORDER_SHARD, TRADE_SHARD } from '../../src/domain/shard-records';
-import type { OrderEvent, TradeSide } from '../../src/domain/types';
+import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from '../../src/domain/shard-records';
+import type { OrderEvent, Quote, TradeSide } from '../../src/domain/types';
 import { TEST_OUTPUT } from '../helpers/temporal-env';
 
 /**
@@ -131,4 +132,37 @@ it('trades read from shard bytes equal the plain parse, with and without the wan
     // Refused keys are skipped on their bytes (quoted lines go the plain way, unfiltered).
     if (files === shards) expect(filtered).toEqual(plain.filter(isWanted));
   }
+});
+
+it('quotes read from shard bytes equal the plain parse, on every shard and on lines the byte reader leaves to it', async () => {
+  const file = path.join(dir, 'data', 'nbbo', 'nbbo_2024-09-30.csv');
+  const size = statSync(file).size;
+  for (const split of packSplits([{ index: 0, kind: 'nbbo', size, cuts: await findCutPoints(file, size, 64 * 1024) }], 64 * 1024)) {
+    await shardSplitTask({
+      baseDir: path.join(dir, 'quotes'), outputDir: 'out', workDir: 'work', runName: 'b', planCreatedAt: 'p', split, files: [plannedInput(0, file)],
+      columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.5, chunkRows: 100, bytePath: true,
+    }, () => undefined);
+  }
+  const shards = csvFilesUnder(path.join(dir, 'quotes', 'work', 'b', 'shards', 'nbbo'));
+  expect(shards.length).toBeGreaterThan(2);
+  const edge = path.join(dir, 'edge', 'nbbo.csv');
+  mkdirSync(path.dirname(edge), { recursive: true });
+  writeFileSync(edge, [QUOTE_SHARD.columns.join(','),
+    '1728144000000000000,BHP,4242,4248', '1728144000000000001,"A,B",1,2', '0001,BHP,,-5', '2,BHP,0,99999999999999999',
+    '3,BHP, 42,43 ', '4,BHP,4x,5', '5,BHP,-,7', '9223372036854775807,LONGSECURITYCODE,-9223372036854775808,1',
+  ].join('\n') + '\n');
+  for (const files of [shards, [edge]]) {
+    const plain: Quote[] = [], bytes: Quote[] = [];
+    await readQuotes(files, (q) => plain.push(q), true);
+    await readQuotes(files, (q) => bytes.push(q));
+    expect(bytes).toEqual(plain);
+    expect(bytes.length).toBeGreaterThan(7);
+  }
+  // Coverage: the byte reader answers every line the shard step wrote, and leaves the odd ones above alone.
+  const reader = new QuoteBytes();
+  const answered = (line: string): boolean => reader.parse(Buffer.from(line), 0, line.length) !== null;
+  const written = shards.flatMap((f) => readFileSync(f, 'utf8').trimEnd().split('\n').slice(1));
+  expect(written.length).toBeGreaterThan(1000);
+  expect(written.filter(answered).length).toBe(written.length);
+  expect(readFileSync(edge, 'utf8').trimEnd().split('\n').slice(1).map(answered)).toEqual([true, false, true, true, false, false, false, true]);
 });

@@ -79,6 +79,15 @@ it('trade shards, counts and rejects are identical with and without the byte pat
   expect(strings.rejects).toContain('unknown side');
 });
 
+/** Reads `files` the plain way and on their bytes, expects the same records, and gives them. */
+async function readBothWays<T>(files: string[], read: (files: string[], on: (x: T) => void, plain: boolean) => Promise<void>): Promise<T[]> {
+  const plain: T[] = [], bytes: T[] = [];
+  await read(files, (x) => plain.push(x), true);
+  await read(files, (x) => bytes.push(x), false);
+  expect(bytes).toEqual(plain);
+  return plain;
+}
+
 function csvFilesUnder(d: string): string[] {
   return readdirSync(d, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? csvFilesUnder(path.join(d, e.name)) : e.name.endsWith('.csv') ? [path.join(d, e.name)] : []);
@@ -96,11 +105,7 @@ it('order events read from shard bytes equal the plain parse, on every shard and
     '9,3,1,5,BHP,2,1,1,1,0,64,P2,-1,7,GTC',
   ].join('\n') + '\n');
   for (const files of [shards, [edge]]) {
-    const plain: OrderEvent[] = [], bytes: OrderEvent[] = [];
-    await readOrderEvents(files, (e) => plain.push(e), true);
-    await readOrderEvents(files, (e) => bytes.push(e));
-    expect(bytes).toEqual(plain);
-    expect(bytes.length).toBeGreaterThan(3);
+    expect((await readBothWays<OrderEvent>(files, readOrderEvents)).length).toBeGreaterThan(3);
   }
 });
 
@@ -116,11 +121,8 @@ it('trades read from shard bytes equal the plain parse, with and without the wan
     '8,2,LONGSECURITYCODE,99999999999999,1,2,1,,',
   ].join('\n') + '\n');
   for (const files of [shards, [edge]]) {
-    const plain: TradeSide[] = [], bytes: TradeSide[] = [];
-    await readTrades(files, (t) => plain.push(t), undefined, true);
-    await readTrades(files, (t) => bytes.push(t));
-    expect(bytes).toEqual(plain);
-    expect(bytes.length).toBeGreaterThan(3);
+    const plain = await readBothWays<TradeSide>(files, (f, on, asText) => readTrades(f, on, undefined, asText));
+    expect(plain.length).toBeGreaterThan(3);
     // Every other order id key wanted: the filtered read keeps every trade of those keys ('007' is key 7).
     const keys = [...new Set(plain.map((t) => orderIdKey(t.orderId)))].filter((_, i) => i % 2 === 0);
     const wanted = new Set(keys);
@@ -152,11 +154,7 @@ it('quotes read from shard bytes equal the plain parse, on every shard and on li
     '3,BHP, 42,43 ', '4,BHP,4x,5', '5,BHP,-,7', '9223372036854775807,LONGSECURITYCODE,-9223372036854775808,1',
   ].join('\n') + '\n');
   for (const files of [shards, [edge]]) {
-    const plain: Quote[] = [], bytes: Quote[] = [];
-    await readQuotes(files, (q) => plain.push(q), true);
-    await readQuotes(files, (q) => bytes.push(q));
-    expect(bytes).toEqual(plain);
-    expect(bytes.length).toBeGreaterThan(7);
+    expect((await readBothWays<Quote>(files, readQuotes)).length).toBeGreaterThan(7);
   }
   // Coverage: the byte reader answers every line the shard step wrote, and leaves the odd ones above alone.
   const reader = new QuoteBytes();

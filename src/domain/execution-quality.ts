@@ -139,10 +139,26 @@ export interface FillWithin {
  * or its final event is at least h after arrival. Bounds are inclusive.
  */
 export function fillsWithin(arrival: bigint, firstFill: bigint | null, finalEvent: bigint, horizons: readonly Horizon[]): FillWithin[] {
-  const wait = firstFill === null ? null : firstFill - arrival < 0n ? 0n : firstFill - arrival;
+  const bits = new Int32Array(2);
+  fillsWithinBits(arrival, firstFill, finalEvent, horizons, bits);
+  return horizons.map((_, h) => ({ filled: ((bits[0] >> h) & 1) === 1, observed: ((bits[1] >> h) & 1) === 1 }));
+}
+
+/**
+ * fillsWithin as bits (bit h for horizon h: out[0] filled within it, out[1] observed through it), with no
+ * array or object per order: an order table keeps the bits. At most 31 horizons.
+ */
+export function fillsWithinBits(arrival: bigint, firstFill: bigint | null, finalEvent: bigint, horizons: readonly Horizon[], out: Int32Array): void {
+  if (horizons.length > 31) throw new Error(`at most 31 fill horizons, not ${horizons.length}`);
+  const sinceArrival = firstFill === null ? null : firstFill - arrival;
+  const wait = sinceArrival !== null && sinceArrival < 0n ? 0n : sinceArrival;
   const seen = finalEvent - arrival;
-  return horizons.map((h) => {
-    const filled = wait !== null && wait <= h.ns;
-    return { filled, observed: filled || seen >= h.ns };
-  });
+  let filled = 0, observed = 0;
+  for (let h = 0; h < horizons.length; h++) {
+    const within = wait !== null && wait <= horizons[h].ns;
+    if (within) filled |= 1 << h;
+    if (within || seen >= horizons[h].ns) observed |= 1 << h;
+  }
+  out[0] = filled;
+  out[1] = observed;
 }

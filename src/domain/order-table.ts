@@ -1,5 +1,5 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario } from './classification';
-import { arrivalQuote, fillsWithin, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin } from './execution-quality';
+import { arrivalQuote, fillsWithinBits, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin } from './execution-quality';
 import { FillTable, orNull, type FillRange } from './fill-table';
 import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
 import type { ClassificationSettings, OrderMeasures } from './order-measures';
@@ -90,6 +90,8 @@ export class OrderTable {
   readonly meanPriceImprovementBps: Float64Array;
   /** Per markout horizon. */
   readonly meanMarkoutBps: Float64Array[];
+  /** fillsWithinBits' answer for the order being appended. */
+  private readonly withinBits = new Int32Array(2);
   /** fillsWithinOf's flags, by filled bits, then observed bits. */
   private readonly withinFlags = new Map<number, Map<number, readonly Readonly<FillWithin>[]>>();
   /** Fill-mean scratch: sums and weights of effective spread, price improvement, then each markout. */
@@ -203,14 +205,10 @@ export class OrderTable {
     this.executionCostBps[row] = nanOf(sf.executionCostBps);
     this.opportunityCostBps[row] = nanOf(sf.opportunityCostBps);
     this.implementationShortfallBps[row] = nanOf(sf.implementationShortfallBps);
-    const within = fillsWithin(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons);
-    let filled = 0, observed = 0;
-    for (let h = 0; h < within.length; h++) {
-      if (within[h].filled) filled |= 1 << h;
-      if (within[h].observed) observed |= 1 << h;
-    }
-    this.filledWithin[row] = filled;
-    this.observedWithin[row] = observed;
+    const bits = this.withinBits;
+    fillsWithinBits(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons, bits);
+    this.filledWithin[row] = bits[0];
+    this.observedWithin[row] = bits[1];
     this.appendFills(row, arrival.side, trades, book);
     return row;
   }

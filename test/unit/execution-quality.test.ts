@@ -1,4 +1,4 @@
-import { arrivalQuote, fillQuality, fillsWithin, horizon, midAtEvent, shortfall } from '../../src/domain/execution-quality';
+import { arrivalQuote, fillQuality, fillsWithin, fillsWithinBits, horizon, midAtEvent, shortfall } from '../../src/domain/execution-quality';
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { ev, trade } from '../helpers/events';
@@ -134,6 +134,23 @@ describe('fill probability with censoring', () => {
   });
   it('a fill before arrival counts as at arrival', () => {
     expect(fillsWithin(s(5), s(4), s(5), H2)).toEqual(H2.map(() => ({ filled: true, observed: true })));
+  });
+  it('gives as bits what the rule says per horizon, on 2,000 random orders and 31 horizons', () => {
+    let seed = 11;
+    const next = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const H31 = Array.from({ length: 31 }, (_, i) => horizon(0.001 * 1.6 ** i));
+    const bits = new Int32Array(2);
+    for (let i = 0; i < 2000; i++) {
+      const arrival = 1_727_740_800_000_000_000n + BigInt(Math.floor(next() * 1e15));
+      const firstFill = next() < 0.3 ? null : arrival + BigInt(Math.floor((next() - 0.1) * 1e12));
+      const finalEvent = arrival + BigInt(Math.floor(next() * 1e13));
+      fillsWithinBits(arrival, firstFill, finalEvent, H31, bits);
+      H31.forEach((h, k) => {
+        const filled = firstFill !== null && (firstFill < arrival ? 0n : firstFill - arrival) <= h.ns;
+        expect([((bits[0] >> k) & 1) === 1, ((bits[1] >> k) & 1) === 1]).toEqual([filled, filled || finalEvent - arrival >= h.ns]);
+      });
+    }
+    expect(() => fillsWithinBits(0n, null, 0n, [...H31, horizon(1e6)], bits)).toThrow('at most 31 fill horizons, not 32');
   });
 });
 

@@ -221,22 +221,31 @@ export class OrderTable {
     this.fillCount[row] = byTime.length;
     sum.fill(0);
     weight.fill(0);
-    const add = (k: number, v: number, w: number): void => {
-      if (v !== v || w <= 0) return; // NaN: a null measure
-      sum[k] += v * w;
-      weight[k] += w;
-    };
     for (let i = 0; i < byTime.length; i++) {
       const f = fills.append(side, byTime[i], book), q = byTime[i].quantity;
-      add(0, fills.effectiveSpreadBps[f], q);
-      add(1, fills.priceImprovementBps[f], q);
-      for (let h = 0; h < horizons; h++) add(2 + h, fills.markoutBps[h][f], q);
+      addWeighted(sum, weight, 0, fills.effectiveSpreadBps[f], q);
+      addWeighted(sum, weight, 1, fills.priceImprovementBps[f], q);
+      for (let h = 0; h < horizons; h++) addWeighted(sum, weight, 2 + h, fills.markoutBps[h][f], q);
     }
-    const mean = (k: number): number => (weight[k] > 0 ? sum[k] / weight[k] : NaN);
-    this.meanEffectiveSpreadBps[row] = mean(0);
-    this.meanPriceImprovementBps[row] = mean(1);
-    for (let h = 0; h < horizons; h++) this.meanMarkoutBps[h][row] = mean(2 + h);
+    this.meanEffectiveSpreadBps[row] = weightedMean(sum, weight, 0);
+    this.meanPriceImprovementBps[row] = weightedMean(sum, weight, 1);
+    for (let h = 0; h < horizons; h++) this.meanMarkoutBps[h][row] = weightedMean(sum, weight, 2 + h);
   }
+}
+
+/**
+ * Adds value v with weight w to mean k (nothing for a NaN, a null measure, or no weight). Module functions,
+ * not closures made for every order: those were most of what appending an order's fills allocated.
+ */
+function addWeighted(sum: Float64Array, weight: Float64Array, k: number, v: number, w: number): void {
+  if (v !== v || w <= 0) return;
+  sum[k] += v * w;
+  weight[k] += w;
+}
+
+/** Mean k, NaN (null) without weight. */
+function weightedMean(sum: Float64Array, weight: Float64Array, k: number): number {
+  return weight[k] > 0 ? sum[k] / weight[k] : NaN;
 }
 
 function nanOf(v: number | null): number {

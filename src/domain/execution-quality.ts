@@ -141,7 +141,12 @@ export interface FillWithin {
 export function fillsWithin(arrival: bigint, firstFill: bigint | null, finalEvent: bigint, horizons: readonly Horizon[]): FillWithin[] {
   const bits = new Int32Array(2);
   fillsWithinBits(arrival, firstFill, finalEvent, horizons, bits);
-  return horizons.map((_, h) => ({ filled: ((bits[0] >> h) & 1) === 1, observed: ((bits[1] >> h) & 1) === 1 }));
+  return fillsWithinOfBits(bits[0], bits[1], horizons.length);
+}
+
+/** The flags of `count` horizons from fillsWithinBits' bits. */
+export function fillsWithinOfBits(filled: number, observed: number, count: number): FillWithin[] {
+  return Array.from({ length: count }, (_, h) => ({ filled: ((filled >> h) & 1) === 1, observed: ((observed >> h) & 1) === 1 }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario } from './classification';
-import { arrivalQuote, fillsWithinBits, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin } from './execution-quality';
+import { arrivalQuote, fillsWithinBits, fillsWithinOfBits, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin } from './execution-quality';
 import { FillTable, orNull, type FillRange } from './fill-table';
 import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
 import type { ClassificationSettings, OrderMeasures } from './order-measures';
@@ -136,7 +136,7 @@ export class OrderTable {
     if (!byObserved) this.withinFlags.set(filled, (byObserved = new Map()));
     let flags = byObserved.get(observed);
     if (!flags) {
-      flags = Object.freeze(this.settings.fillHorizons.map((_, h) => Object.freeze({ filled: ((filled >> h) & 1) === 1, observed: ((observed >> h) & 1) === 1 })));
+      flags = Object.freeze(fillsWithinOfBits(filled, observed, this.settings.fillHorizons.length).map((f) => Object.freeze(f)));
       byObserved.set(observed, flags);
     }
     return flags;

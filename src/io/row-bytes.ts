@@ -177,8 +177,8 @@ export class OrderRowBytes extends RowBytes {
     // Every field is checked before the filter decision, as orderRow does: a lit row with garbage defers.
     for (const f of this.countFields) if (!this.digits(buf, f, 15)) return DEFER;
     if (c.seq >= 0 && !this.empty(c.seq) && !this.digits(buf, c.seq, 19)) return DEFER;
-    if (c.nb >= 0 && !quote(buf, b[c.nb], b[c.nb + 1] - 1)) return DEFER;
-    if (c.no >= 0 && !quote(buf, b[c.no], b[c.no + 1] - 1)) return DEFER;
+    if (c.nb >= 0 && !quoteText(buf, b[c.nb], b[c.nb + 1] - 1)) return DEFER;
+    if (c.no >= 0 && !quoteText(buf, b[c.no], b[c.no + 1] - 1)) return DEFER;
     if (!this.plain(buf, c.participant)) return DEFER;
     this.place(buf, c.security, c.ts);
     if (!isCentrePoint(numberOf(buf, b[c.type], b[c.type + 1] - 1), this.masks)) return FILTER;
@@ -235,7 +235,7 @@ export class TradeRowBytes extends RowBytes {
 }
 
 /** 1..maxLen ASCII digits (maxLen 19 keeps a uint64 check exact; 15 a safe integer). */
-function digits(buf: Buffer, s: number, e: number, maxLen: number): boolean {
+export function digits(buf: Buffer, s: number, e: number, maxLen: number): boolean {
   const len = e - s;
   if (len < 1 || len > maxLen) return false;
   for (let i = s; i < e; i++) {
@@ -246,7 +246,7 @@ function digits(buf: Buffer, s: number, e: number, maxLen: number): boolean {
 }
 
 /** Empty, or an integer with an optional minus sign (any quote value is kept as it is). */
-function quote(buf: Buffer, s: number, e: number): boolean {
+export function quoteText(buf: Buffer, s: number, e: number): boolean {
   if (e === s) return true;
   return buf[s] === MINUS ? digits(buf, s + 1, e, 19) : digits(buf, s, e, 19);
 }

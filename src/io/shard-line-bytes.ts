@@ -1,6 +1,6 @@
 import type { OrderEvent, Quote, Side, TradeSide } from '../domain/types';
 import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD } from '../domain/shard-records';
-import { bigIntOf, fieldBounds, numberOf, ShortTexts } from './row-bytes';
+import { bigIntOf, digits, fieldBounds, numberOf, quoteText, ShortTexts } from './row-bytes';
 
 /**
  * Records from the bytes of shard lines (our own format, validated when sharded; the layouts are
@@ -89,8 +89,8 @@ export class TradeSideBytes {
 
 /**
  * NBBO quotes from quote shard lines. Stricter than the others: a line whose timestamp is not 1 to 19 plain
- * digits, or whose bid or offer is neither empty, plain digits nor a minus and digits, is not answered
- * (the plain parse, with quoteValue's trimming, decides it).
+ * digits, or whose bid or offer is neither empty nor up to 19 digits with an optional minus (row-bytes'
+ * checks of the shard step), is not answered (the plain parse, with quoteValue's trimming, decides it).
  */
 export class QuoteBytes {
   private readonly bounds = new Int32Array(QUOTE_FIELDS + 1);
@@ -100,23 +100,11 @@ export class QuoteBytes {
     const b = this.bounds;
     if (!fieldBounds(buf, start, end, b, QUOTE_FIELDS)) return null;
     const ts = b[Q.timestamp], te = to(b, Q.timestamp);
-    if (te - ts < 1 || te - ts > 19 || !plainDigits(buf, ts, te)) return null;
+    if (!digits(buf, ts, te, 19)) return null;
     const bs = b[Q.bid], be = to(b, Q.bid), os = b[Q.offer], oe = to(b, Q.offer);
     if (!quoteText(buf, bs, be) || !quoteText(buf, os, oe)) return null;
     return { timestamp: bigIntOf(buf, ts, te), security: this.texts.get(buf, b[Q.security], to(b, Q.security)), bid: quote(buf, bs, be), offer: quote(buf, os, oe) };
   }
-}
-
-function plainDigits(buf: Buffer, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (buf[i] < ZERO || buf[i] > ZERO + 9) return false;
-  return true;
-}
-
-/** Empty, digits, or a minus and digits: text `quote` reads as quoteValue does (no spaces to trim). */
-function quoteText(buf: Buffer, s: number, e: number): boolean {
-  if (e === s) return true;
-  const from = buf[s] === MINUS ? s + 1 : s;
-  return from < e && plainDigits(buf, from, e);
 }
 
 /** domain/quotes quoteValue on bytes: empty, negative or zero is "no quote"; a value beyond 2^53 too. */

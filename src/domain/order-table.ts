@@ -13,8 +13,7 @@ const byTradeTime = (x: TradeSide, y: TradeSide): number => (x.tradeTime < y.tra
 
 /**
  * True when the trades are already in trade-time order, as a shard's trades (in input order) usually are:
- * a stable sort would give them back as they are, and copying and sorting them was 4% of the bytes a job
- * allocated.
+ * a stable sort would give them back as they are, so they need not be copied and sorted.
  */
 function inTradeTimeOrder(trades: readonly TradeSide[]): boolean {
   for (let i = 1; i < trades.length; i++) if (trades[i - 1].tradeTime > trades[i].tradeTime) return false;
@@ -106,7 +105,7 @@ export class OrderTable {
     const n = Math.max(1, capacity);
     const f64 = (): Float64Array => new Float64Array(n), i32 = (): Int32Array => new Int32Array(n), u8 = (): Uint8Array => new Uint8Array(n);
     this.fills = new FillTable(settings.markoutHorizons, fillCapacity);
-    // Sized once: pushing grew each of these arrays by copying, 5% of the bytes a job allocated.
+    // Sized once: pushing would grow each of these arrays by copying.
     const slots = <T>(): T[] => new Array<T>(capacity);
     this.orderId = slots(); this.security = slots(); this.date = slots(); this.participantId = slots();
     this.arrivalTime = slots(); this.finalTime = slots(); this.notional = slots(); this.firstTradeTime = slots(); this.lastTradeTime = slots();
@@ -128,8 +127,7 @@ export class OrderTable {
   /**
    * The per-horizon flags of the bits `filled` and `observed` (bit h: horizon h), made once per pair and
    * frozen: a job's orders share a few pairs (filled within a horizon is filled within every longer one),
-   * and the rollup reads them for every order (a fresh array of fresh objects each time was 4% of the bytes
-   * a job allocated).
+   * and the rollup reads them for every order, which need not make a fresh array of fresh objects each time.
    */
   fillsWithinOf(filled: number, observed: number): readonly Readonly<FillWithin>[] {
     let byObserved = this.withinFlags.get(filled);
@@ -235,7 +233,7 @@ export class OrderTable {
 
 /**
  * Adds value v with weight w to mean k (nothing for a NaN, a null measure, or no weight). Module functions,
- * not closures made for every order: those were most of what appending an order's fills allocated.
+ * not closures made for every order.
  */
 function addWeighted(sum: Float64Array, weight: Float64Array, k: number, v: number, w: number): void {
   if (v !== v || w <= 0) return;

@@ -46,7 +46,7 @@ export function nanosToMillis(ns: bigint): number {
 // The offset and the Sydney date are constant within a UTC hour (see above), and rows come in time order:
 // remembering the last hour makes both a division and a compare. The date is worked out only when asked
 // for: a job's fills come order by order, not in time order, and their hours and local times need only the
-// offset (building the date text at every change of hour made sydneyHour 4x slower on such input).
+// offset, and building the date text at every change of hour would cost them more than the rest.
 let lastHour = NaN;
 let lastOffset = 0;
 /** The Sydney date of lastHour; '' until asked for. */

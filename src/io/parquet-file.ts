@@ -59,7 +59,7 @@ class Bytes {
   buf: Buffer;
   /**
    * The same memory as a DataView, for every fixed-width value: V8 compiles its setters inline, where
-   * Buffer's writeDoubleLE and writeInt32LE are JavaScript (7x slower for doubles, measured), and its
+   * Buffer's writeDoubleLE and writeInt32LE are JavaScript, and its
    * setBigInt64 is a builtin where Buffer's is BigInt arithmetic.
    */
   data: DataView;

@@ -48,8 +48,8 @@ function columnValues<T>(columns: readonly ColumnSpec<T>[], rows: readonly T[]):
 
 /**
  * One array the Parquet writer takes a column's values in, column after column, when no CSV needs them all
- * at once: a job's 80 column arrays, all alive until its file was written, were 6% of the bytes a job
- * allocated, and survived to be copied by the collector. Emptied after each table.
+ * at once: one array per column, all alive until the file is written, would survive to be copied by the
+ * collector. Emptied after each table.
  */
 const columnScratch: unknown[] = [];
 

@@ -1,5 +1,6 @@
 import { FillTable, orNull } from './fill-table';
-import { midOf, type PrevailingQuote, type QuoteBook } from './quotes';
+import { SAFE } from './exact-sum';
+import { midTwiceOf, type PrevailingQuote, type QuoteBook } from './quotes';
 import type { OrderStates } from './order-states';
 import type { Mid, Side } from './types';
 
@@ -84,15 +85,33 @@ export interface ArrivalQuote {
 
 /** The section 7 arrival-mid rule at one event: its own valid national bid/offer, else the prevailing NBBO quote. */
 export function midAtEvent(bid: number | null, offer: number | null, time: bigint, book: QuoteBook | null): ArrivalQuote {
-  const own = midOf(bid, offer);
-  if (own) return { mid: own, source: 'order', ageMs: null };
-  const q = book ? book.prevailing(time) : null;
-  return q ? { mid: q.mid, source: 'nbbo', ageMs: Number(time - q.time) / 1e6 } : { mid: null, source: null, ageMs: null };
+  const m = eventMidInto(noEventMid(), bid, offer, time, book);
+  return { mid: m.twice === m.twice ? { twice: m.twice } : null, source: m.source, ageMs: m.ageMs === m.ageMs ? m.ageMs : null };
 }
 
 export function arrivalQuote(states: OrderStates, book: QuoteBook | null): ArrivalQuote {
   const a = states.arrival;
   return midAtEvent(a.nationalBid, a.nationalOffer, a.timestamp, book);
+}
+
+/** midAtEvent in numbers (NaN where null), filled in place: an order table measures every order through one. */
+export interface EventMid {
+  twice: number;
+  source: ArrivalMidSource;
+  ageMs: number;
+}
+
+export function noEventMid(): EventMid {
+  return { twice: NaN, source: null, ageMs: NaN };
+}
+
+export function eventMidInto(out: EventMid, bid: number | null, offer: number | null, time: bigint, book: QuoteBook | null): EventMid {
+  const own = midTwiceOf(bid, offer);
+  const q = own === own || !book ? null : book.prevailing(time);
+  out.twice = own === own ? own : q ? q.mid.twice : NaN;
+  out.source = own === own ? 'order' : q ? 'nbbo' : null;
+  out.ageMs = q ? Number(time - q.time) / 1e6 : NaN;
+  return out;
 }
 
 /** Implementation shortfall with opportunity cost (Perold), in bps of the arrival mid's value of the order. */
@@ -102,8 +121,6 @@ export interface Shortfall {
   implementationShortfallBps: number | null;
 }
 
-const NO_SHORTFALL: Shortfall = { executionCostBps: null, opportunityCostBps: null, implementationShortfallBps: null };
-
 /**
  * P0 = arrival mid, Q = final quantity, F = filled quantity, notional = sum of q x p over the fills (exact),
  * Pn = the mid at the order's final event. execution = s(notional - F x P0)/(Q x P0) x 1e4, opportunity =
@@ -112,19 +129,56 @@ const NO_SHORTFALL: Shortfall = { executionCostBps: null, opportunityCostBps: nu
  * twice-mid units; only the final division is a double.
  */
 export function shortfall(side: Side, p0: Mid | null, finalQty: number, filledQty: number, notional: bigint, pn: Mid | null): Shortfall {
-  if (p0 === null || finalQty === 0) return NO_SHORTFALL;
-  const s = BigInt(sign(side));
-  const denominator = Number(BigInt(finalQty) * BigInt(p0.twice)); // Q x 2P0, within 2^53 for real orders
-  const execution = Number(s * (2n * notional - BigInt(filledQty) * BigInt(p0.twice))) / denominator * 1e4;
-  let opportunity: number | null;
+  const out = new Float64Array(3);
+  shortfallInto(out, side, p0 ? p0.twice : NaN, finalQty, filledQty, notional, pn ? pn.twice : NaN);
+  const [execution, opportunity, total] = out;
+  return { executionCostBps: orNullOf(execution), opportunityCostBps: orNullOf(opportunity), implementationShortfallBps: orNullOf(total) };
+}
+
+function orNullOf(x: number): number | null {
+  return x === x ? x : null;
+}
+
+/** Half the largest safe integer: 2 x notional is still safe below it. */
+const HALF_SAFE = SAFE / 2n;
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `shortfall` into out[0..2] (execution, opportunity, their sum; NaN where null), from twice the mids (NaN:
+ * none). The numerators are computed in plain numbers when every term is a safe integer, which makes them
+ * exact and the result the same double; otherwise in BigInt. Returns whether the numbers answered.
+ */
+export function shortfallInto(out: Float64Array, side: Side, p0Twice: number, finalQty: number, filledQty: number, notional: bigint, pnTwice: number): boolean {
+  if (p0Twice !== p0Twice || finalQty === 0) {
+    out.fill(NaN);
+    return true;
+  }
+  const s = sign(side);
+  const paid = filledQty * p0Twice;
+  const unfilled = finalQty === filledQty || pnTwice !== pnTwice ? 0 : (finalQty - filledQty) * (pnTwice - p0Twice);
+  const quantityAtMid = finalQty * p0Twice; // Q x 2P0, the denominator
+  const exact = Math.abs(quantityAtMid) <= MAX && paid >= 0 && paid <= MAX && notional >= 0n && notional <= HALF_SAFE && Math.abs(unfilled) <= MAX;
+  const denominator = exact ? quantityAtMid : Number(BigInt(finalQty) * BigInt(p0Twice));
+  const execution = (exact
+    ? signed(s, 2 * Number(notional) - paid)
+    : Number(BigInt(s) * (2n * notional - BigInt(filledQty) * BigInt(p0Twice)))) / denominator * 1e4;
+  let opportunity: number;
   if (finalQty === filledQty) opportunity = 0;
-  else if (pn === null) opportunity = null;
-  else opportunity = Number(s * BigInt(finalQty - filledQty) * BigInt(pn.twice - p0.twice)) / denominator * 1e4;
-  return {
-    executionCostBps: execution === 0 ? 0 : execution,
-    opportunityCostBps: opportunity === 0 ? 0 : opportunity,
-    implementationShortfallBps: opportunity === null ? null : execution + opportunity,
-  };
+  else if (pnTwice !== pnTwice) opportunity = NaN;
+  else {
+    opportunity = (exact
+      ? signed(s, unfilled)
+      : Number(BigInt(s) * BigInt(finalQty - filledQty) * BigInt(pnTwice - p0Twice))) / denominator * 1e4;
+  }
+  out[0] = execution === 0 ? 0 : execution;
+  out[1] = opportunity === 0 ? 0 : opportunity;
+  out[2] = execution + opportunity;
+  return exact;
+}
+
+/** s x an exact integer, with no -0 (a BigInt's zero has no sign, so the result is the BigInt rule's double). */
+function signed(s: 1 | -1, x: number): number {
+  return s === 1 ? x + 0 : 0 - x;
 }
 
 /** Per fill-probability horizon: whether the order filled within it and whether it was observed through it. */

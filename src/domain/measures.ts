@@ -1,3 +1,4 @@
+import { ExactSum } from './exact-sum';
 import { midOf, midValue, QuoteBook } from './quotes';
 import type { OrderStates } from './order-states';
 import type { Mid, TradeSide } from './types';
@@ -35,16 +36,24 @@ export interface Execution {
 
 export const NO_EXECUTION: Execution = { filledQty: 0, numTrades: 0, notional: 0n, firstTradeTime: null, lastTradeTime: null };
 
+/**
+ * The notional is summed in plain numbers while every product and partial sum is a safe integer (no BigInt
+ * per trade), and exactly beyond: a product past 2^53 rounds to an unsafe double, so the check never lets an
+ * inexact one through.
+ */
 export function execution(trades: readonly TradeSide[]): Execution {
-  let filledQty = 0, notional = 0n;
+  let filledQty = 0;
+  const notional = new ExactSum();
   let first: bigint | null = null, last: bigint | null = null;
   for (const t of trades) {
     filledQty += t.quantity;
-    notional += BigInt(t.price) * BigInt(t.quantity);
+    const pq = t.price * t.quantity;
+    if (Number.isSafeInteger(pq)) notional.add(pq);
+    else notional.addBig(BigInt(t.price) * BigInt(t.quantity));
     if (first === null || t.tradeTime < first) first = t.tradeTime;
     if (last === null || t.tradeTime > last) last = t.tradeTime;
   }
-  return { filledQty, numTrades: trades.length, notional, firstTradeTime: first, lastTradeTime: last };
+  return { filledQty, numTrades: trades.length, notional: notional.value(), firstTradeTime: first, lastTradeTime: last };
 }
 
 /** Quantity-weighted average price; null without quantity. */

@@ -1,5 +1,5 @@
 import { fillStatus, sizeBucket, sweepScenario, type FillStatus, type Scenario } from './classification';
-import { arrivalQuote, fillsWithinBits, fillsWithinOfBits, midAtEvent, shortfall, type ArrivalMidSource, type FillWithin } from './execution-quality';
+import { eventMidInto, fillsWithinBits, fillsWithinOfBits, noEventMid, shortfallInto, type ArrivalMidSource, type FillWithin } from './execution-quality';
 import { FillTable, orNull, type FillRange } from './fill-table';
 import { arrivalCostBps, elapsedSeconds, execution, fillRatio, filledQtyMismatch, vwap } from './measures';
 import type { ClassificationSettings, OrderMeasures } from './order-measures';
@@ -91,6 +91,10 @@ export class OrderTable {
   readonly meanMarkoutBps: Float64Array[];
   /** fillsWithinBits' answer for the order being appended. */
   private readonly withinBits = new Int32Array(2);
+  /** The mids at an order's arrival and final events and its shortfall: reused order after order, so measuring one makes no objects. */
+  private readonly atArrival = noEventMid();
+  private readonly atFinal = noEventMid();
+  private readonly shortfallScratch = new Float64Array(3);
   /** fillsWithinOf's flags, by filled bits, then observed bits. */
   private readonly withinFlags = new Map<number, Map<number, readonly Readonly<FillWithin>[]>>();
   /** Fill-mean scratch: sums and weights of effective spread, price improvement, then each markout. */
@@ -158,10 +162,10 @@ export class OrderTable {
     const price = vwap(ex.notional, ex.filledQty);
     const ratio = fillRatio(final.totalMatchedQuantity, final.quantity);
     const duration = elapsedSeconds(arrival.timestamp, ex.lastTradeTime);
-    const arrivalQ = arrivalQuote(states, book);
-    const mid = arrivalQ.mid;
-    const finalMid = midAtEvent(final.nationalBid, final.nationalOffer, final.timestamp, book).mid;
-    const sf = shortfall(arrival.side, mid, final.quantity, ex.filledQty, ex.notional, finalMid);
+    const arrivalQ = eventMidInto(this.atArrival, arrival.nationalBid, arrival.nationalOffer, arrival.timestamp, book);
+    const finalMid = eventMidInto(this.atFinal, final.nationalBid, final.nationalOffer, final.timestamp, book);
+    const sf = this.shortfallScratch;
+    shortfallInto(sf, arrival.side, arrivalQ.twice, final.quantity, ex.filledQty, ex.notional, finalMid.twice);
     const sweep = isSweep(arrival.exchangeOrderType, settings.masks);
     this.orderId[row] = arrival.orderId;
     this.security[row] = arrival.security;
@@ -196,13 +200,13 @@ export class OrderTable {
     this.vwap[row] = nanOf(price);
     this.timeToFirstFillS[row] = nanOf(elapsedSeconds(arrival.timestamp, ex.firstTradeTime));
     this.durationS[row] = nanOf(duration);
-    this.arrivalMidTwice[row] = mid ? mid.twice : NaN;
-    this.arrivalCostBps[row] = nanOf(arrivalCostBps(arrival.side, price, mid));
-    this.arrivalQuoteAgeMs[row] = nanOf(arrivalQ.ageMs);
-    this.finalMidTwice[row] = finalMid ? finalMid.twice : NaN;
-    this.executionCostBps[row] = nanOf(sf.executionCostBps);
-    this.opportunityCostBps[row] = nanOf(sf.opportunityCostBps);
-    this.implementationShortfallBps[row] = nanOf(sf.implementationShortfallBps);
+    this.arrivalMidTwice[row] = arrivalQ.twice;
+    this.arrivalCostBps[row] = price === null ? NaN : nanOf(arrivalCostBps(arrival.side, price, midOrNull(arrivalQ.twice)));
+    this.arrivalQuoteAgeMs[row] = arrivalQ.ageMs;
+    this.finalMidTwice[row] = finalMid.twice;
+    this.executionCostBps[row] = sf[0];
+    this.opportunityCostBps[row] = sf[1];
+    this.implementationShortfallBps[row] = sf[2];
     const bits = this.withinBits;
     fillsWithinBits(arrival.timestamp, ex.firstTradeTime, final.timestamp, settings.fillHorizons, bits);
     this.filledWithin[row] = bits[0];

@@ -12,8 +12,14 @@ export function quoteValue(raw: string | undefined | null): number | null {
 
 /** Exact mid of a valid two-sided quote (both present and bid <= offer); null otherwise. */
 export function midOf(bid: number | null, offer: number | null): Mid | null {
-  if (bid === null || offer === null || bid <= 0 || offer <= 0 || bid > offer) return null;
-  return { twice: bid + offer };
+  const twice = midTwiceOf(bid, offer);
+  return twice === twice ? { twice } : null;
+}
+
+/** midOf as twice the mid, NaN where there is none: no object, for the per-order measures. */
+export function midTwiceOf(bid: number | null, offer: number | null): number {
+  if (bid === null || offer === null || bid <= 0 || offer <= 0 || bid > offer) return NaN;
+  return bid + offer;
 }
 
 export function midValue(mid: Mid): number {

@@ -1,8 +1,8 @@
-import { arrivalQuote, fillQuality, fillsWithin, fillsWithinBits, horizon, midAtEvent, shortfall } from '../../src/domain/execution-quality';
+import { arrivalQuote, fillQuality, fillsWithin, fillsWithinBits, horizon, midAtEvent, shortfall, shortfallInto } from '../../src/domain/execution-quality';
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { ev, trade } from '../helpers/events';
-import { SETTINGS } from '../helpers/random-orders';
+import { rng, SETTINGS } from '../helpers/random-orders';
 import { QuoteBook } from '../../src/domain/quotes';
 import type { OrderEvent, Quote } from '../../src/domain/types';
 
@@ -117,6 +117,55 @@ describe('implementation shortfall (Perold)', () => {
   it('stays exact on notionals beyond 2^53', () => {
     const sf = shortfall(1, { twice: 2 * 9_000_000 }, 2_000_000_000, 2_000_000_000, 2_000_000_000n * 9_000_001n, null);
     close(sf.executionCostBps, (1 / 9_000_000) * 1e4);
+  });
+});
+
+/**
+ * The shortfall rule in BigInt throughout, as DOMAIN.md section 12 states it: the oracle of shortfallInto,
+ * which answers in plain numbers when every term is a safe integer.
+ */
+function shortfallByBigInt(side: 1 | 2, p0: number, q: number, f: number, notional: bigint, pn: number): (number | null)[] {
+  if (p0 !== p0 || q === 0) return [null, null, null];
+  const sgn = side === 1 ? 1n : -1n;
+  const den = Number(BigInt(q) * BigInt(p0));
+  const execution = Number(sgn * (2n * notional - BigInt(f) * BigInt(p0))) / den * 1e4;
+  const opportunity = q === f ? 0 : pn !== pn ? null : Number(sgn * BigInt(q - f) * BigInt(pn - p0)) / den * 1e4;
+  return [execution === 0 ? 0 : execution, opportunity === 0 ? 0 : opportunity, opportunity === null ? null : execution + opportunity];
+}
+
+const signedText = (x: number | null): string => (Object.is(x, -0) ? '-0' : String(x));
+
+describe('shortfall in plain numbers when exact', () => {
+  it('gives the BigInt rule\'s doubles, signs of zero included, for 200,000 orders small and past 2^53, and answers every realistic one in numbers', () => {
+    const r = rng(12);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+    const out = new Float64Array(3);
+    let realistic = 0, realisticInNumbers = 0, inBigInt = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const huge = r() < 0.15;
+      const p0 = pick([NaN, 2 + Math.floor(r() * 2_000_000), huge ? 2 ** 40 + Math.floor(r() * 2 ** 40) : 200]);
+      const q = pick([0, 1 + Math.floor(r() * 1_000_000), huge ? Number.MAX_SAFE_INTEGER - Math.floor(r() * 1000) : 10]);
+      const f = pick([0, q, Math.floor(r() * q), q + 1 + Math.floor(r() * 100)]);
+      const pn = pick([NaN, p0, p0 + 1, Math.max(2, p0 - 1 - Math.floor(r() * 1000))]);
+      // A notional near F x P0 (P0 = p0 / 2), or one past 2^53 or 2^63.
+      const near = BigInt(Math.floor((f * (p0 === p0 ? p0 : 200)) / 2)) + BigInt(Math.floor((r() - 0.5) * 1000));
+      const notional = pick([near < 0n ? 0n : near, huge ? 2n ** 53n + BigInt(i) : 0n, huge ? 2n ** 63n - BigInt(i) : near < 0n ? 0n : near]);
+      const side = r() < 0.5 ? 1 : 2;
+      const inNumbers = shortfallInto(out, side, p0, q, f, notional, pn);
+      const want = shortfallByBigInt(side, p0, q, f, notional, pn);
+      for (let k = 0; k < 3; k++) {
+        const got = out[k] !== out[k] ? null : out[k];
+        if (!Object.is(got, want[k])) throw new Error(`order ${i} (side ${side}, P0x2 ${p0}, Q ${q}, F ${f}, notional ${notional}, Pnx2 ${pn}): figure ${k} ${signedText(got)} against ${signedText(want[k])}`);
+      }
+      if (!huge && p0 === p0 && q > 0) {
+        realistic++;
+        if (inNumbers) realisticInNumbers++;
+      }
+      if (!inNumbers) inBigInt++;
+    }
+    expect(realisticInNumbers).toBe(realistic);
+    expect(realistic).toBeGreaterThan(50_000);
+    expect(inBigInt).toBeGreaterThan(1_000); // the BigInt path is exercised too
   });
 });
 

@@ -61,6 +61,15 @@ describe('per-order measures', () => {
     expect(elapsedSeconds(T, ex.lastTradeTime)).toBe(2.5);
   });
 
+  it('sums the notional exactly when a product or the sum passes 2^53 (numbers while safe, BigInt beyond)', () => {
+    const big = 2 ** 40 + 1, qty = 2 ** 14 - 1; // a product of 54 significant bits: no double holds it
+    const beyond = execution([trade({ t: T, qty, price: big }), trade({ t: T + 1n, qty: 3, price: 7 })]);
+    expect(beyond.notional).toBe(BigInt(big) * BigInt(qty) + 21n);
+    const safe = 2 ** 52; // each product safe, their sum 2^53 + 21: not
+    const sum = execution([trade({ t: T, qty: 1, price: safe }), trade({ t: T, qty: 1, price: safe }), trade({ t: T, qty: 3, price: 7 })]);
+    expect(sum.notional).toBe(2n ** 53n + 21n);
+  });
+
   it('has null VWAP and times without trades, and clamps negative elapsed time to 0', () => {
     expect(vwap(0n, 0)).toBeNull();
     expect(elapsedSeconds(T, null)).toBeNull();

@@ -1,4 +1,5 @@
-import { ExactSum, RollupBuilder } from '../../src/domain/rollup-builder';
+import { ExactSum } from '../../src/domain/exact-sum';
+import { RollupBuilder } from '../../src/domain/rollup-builder';
 import type { OrderMeasures } from '../../src/domain/order-measures';
 import { randomJob, rng, SETTINGS } from '../helpers/random-orders';
 import { groupKeys, LEVELS, maxOf, minOf, type Accumulator, type CandidateOutcome } from '../../src/domain/rollups';

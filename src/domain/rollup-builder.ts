@@ -28,67 +28,33 @@ interface Building {
 }
 
 /**
- * One order's (or trade rows') additions to the sums: integers, safe ones in `v`, larger exact ones apart.
- * Sparse: an order touches a third of the sums, so only the touched ones (`touched`) are added to its levels.
+ * Adds the integer x to sum i of b, exactly: as a number while x and the sum are safe integers (an addition
+ * of two safe integers whose true sum is safe is exact in a double), else into the sum's BigInt part.
  */
-class Contribution {
-  readonly v: Float64Array;
-  /** Indexes of the sums touched since the last reset, each once (`seen` marks them). */
-  readonly touched: Int32Array;
-  private readonly seen: Uint8Array;
-  count = 0;
-  readonly large: [number, bigint][] = [];
-  constructor(size: number) {
-    this.v = new Float64Array(size);
-    this.touched = new Int32Array(size);
-    this.seen = new Uint8Array(size);
-  }
-  reset(): void {
-    for (let k = 0; k < this.count; k++) {
-      this.v[this.touched[k]] = 0;
-      this.seen[this.touched[k]] = 0;
-    }
-    this.count = 0;
-    this.large.length = 0;
-  }
-  add(i: number, x: number): void {
-    if (x === 0) return;
-    const s = this.v[i] + x;
-    if (s <= MAX && s >= -MAX && x <= MAX && x >= -MAX) {
-      if (this.seen[i] === 0) {
-        this.seen[i] = 1;
-        this.touched[this.count++] = i;
-      }
-      this.v[i] = s;
-    } else this.large.push([i, BigInt(x)]);
-  }
-  addBig(i: number, x: bigint): void {
-    if (x <= SAFE && x >= -SAFE) this.add(i, Number(x));
-    else this.large.push([i, x]);
-  }
-}
-
-/** Adds the safe integer x to sum i of b: as a number while the sum stays safe, else into its BigInt part. */
 function addSum(b: Building, i: number, x: number): void {
   const t = b.small[i] + x;
-  if (t <= MAX && t >= -MAX) b.small[i] = t;
+  if (t <= MAX && t >= -MAX && x <= MAX && x >= -MAX) b.small[i] = t;
   else {
     bigOf(b)[i] += BigInt(b.small[i]) + BigInt(x);
     b.small[i] = 0;
   }
 }
 
-function bigOf(b: Building): bigint[] {
-  return (b.big ??= new Array<bigint>(b.small.length).fill(0n));
+/** addSum of an exact BigInt. */
+function addBigSum(b: Building, i: number, x: bigint): void {
+  if (x <= SAFE && x >= -SAFE) addSum(b, i, Number(x));
+  else bigOf(b)[i] += x;
 }
 
-function addTo(b: Building, c: Contribution): void {
-  const v = c.v, touched = c.touched;
-  for (let k = 0; k < c.count; k++) {
-    const i = touched[k];
-    if (v[i] !== 0) addSum(b, i, v[i]);
-  }
-  for (const [i, x] of c.large) bigOf(b)[i] += x;
+/** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null (or NaN, a typed column's null) or no weight. */
+function addWeighted(b: Building, mean: readonly [number, number], value: number | null, w: number): void {
+  if (value === null || value !== value || w <= 0) return;
+  addSum(b, mean[0], micro(value * w));
+  addSum(b, mean[1], w);
+}
+
+function bigOf(b: Building): bigint[] {
+  return (b.big ??= new Array<bigint>(b.small.length).fill(0n));
 }
 
 /** Adds the sums of b into a (b unchanged). */
@@ -141,7 +107,6 @@ function indexes(shape: RollupShape) {
 export class RollupBuilder {
   private readonly levels = Object.fromEntries(LEVELS.map((l) => [l, new Map<string, Building>()])) as Record<Level, Map<string, Building>>;
   private readonly ix: ReturnType<typeof indexes>;
-  private readonly c: Contribution;
   /** Cells by partition (security|date), participant, and the code of the other attributes. */
   private readonly cells = new Map<string, Map<string, Map<number, Cell>>>();
   private readonly oddCells = new Map<string, Cell>();
@@ -150,67 +115,62 @@ export class RollupBuilder {
 
   constructor(shape: RollupShape) {
     this.ix = indexes(shape);
-    this.c = new Contribution(this.ix.names.length);
   }
 
-  /** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null (or NaN, a typed column's null) or no weight. */
-  private weighted(mean: readonly [number, number], value: number | null, w: number): void {
-    if (value === null || value !== value || w <= 0) return;
-    this.c.add(mean[0], micro(value * w));
-    this.c.add(mean[1], w);
-  }
-
-  /** Adds one order (and its simulation outcome, if it was a candidate) to every level it belongs to. */
+  /**
+   * Adds one order (and its simulation outcome, if it was a candidate) to its cell, whose sums `build` adds
+   * to every level the order belongs to. Every addition is exact, so adding straight to the cell gives the
+   * sums that adding the order's own first would.
+   */
   add(o: OrderMeasures, cand?: CandidateOutcome): void {
-    const { c, ix } = this;
-    c.reset();
+    const ix = this.ix;
+    const cell = this.cellOf(o);
+    const b = cell.sums;
     const q = o.finalQty;
-    c.add(ix.orders, 1);
-    if (o.isSweep) c.add(ix.sweeps, 1);
-    c.add(ix.totalQty, q);
+    addSum(b, ix.orders, 1);
+    if (o.isSweep) addSum(b, ix.sweeps, 1);
+    addSum(b, ix.totalQty, q);
     const sq = q * q;
-    if (Number.isSafeInteger(sq)) c.add(ix.sumQtySq, sq);
-    else c.addBig(ix.sumQtySq, BigInt(q) * BigInt(q));
-    c.add(ix.filledQty, o.filledQty);
-    c.addBig(ix.notional, o.notional);
-    c.add(ix.status[o.fillStatus], 1);
-    if (o.filledQty > 0) this.weighted(ix.arrivalCost, o.arrivalCostBps, o.filledQty);
+    if (Number.isSafeInteger(sq)) addSum(b, ix.sumQtySq, sq);
+    else addBigSum(b, ix.sumQtySq, BigInt(q) * BigInt(q));
+    addSum(b, ix.filledQty, o.filledQty);
+    addBigSum(b, ix.notional, o.notional);
+    addSum(b, ix.status[o.fillStatus], 1);
+    if (o.filledQty > 0) addWeighted(b, ix.arrivalCost, o.arrivalCostBps, o.filledQty);
     if (cand) {
-      c.add(ix.simCandidates, 1);
-      c.add(ix.residualQty, cand.residualQty);
-      c.add(ix.simFilledQty, cand.simFilledQty);
-      this.weighted(ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
+      addSum(b, ix.simCandidates, 1);
+      addSum(b, ix.residualQty, cand.residualQty);
+      addSum(b, ix.simFilledQty, cand.simFilledQty);
+      addWeighted(b, ix.simImprovement, cand.priceImprovementBps, cand.simFilledQty);
     }
     const { table: t, start, count } = o.fills;
-    c.add(ix.fills, count);
+    addSum(b, ix.fills, count);
     const [markout, realized, impact] = ix.horizonMeans;
     for (let row = start; row < start + count; row++) {
       const fq = t.trades[row].quantity;
-      if (t.insideNbbo[row] === 0) c.add(ix.outside, 1);
-      this.weighted(ix.fillMeans[0], t.effectiveSpreadBps[row], fq);
-      this.weighted(ix.fillMeans[1], t.priceImprovementBps[row], fq);
+      if (t.insideNbbo[row] === 0) addSum(b, ix.outside, 1);
+      addWeighted(b, ix.fillMeans[0], t.effectiveSpreadBps[row], fq);
+      addWeighted(b, ix.fillMeans[1], t.priceImprovementBps[row], fq);
       for (let h = 0; h < t.horizons.length; h++) {
-        this.weighted(markout[h], t.markoutBps[h][row], fq);
-        this.weighted(realized[h], t.realizedSpreadBps[h][row], fq);
-        this.weighted(impact[h], t.priceImpactBps[h][row], fq);
+        addWeighted(b, markout[h], t.markoutBps[h][row], fq);
+        addWeighted(b, realized[h], t.realizedSpreadBps[h][row], fq);
+        addWeighted(b, impact[h], t.priceImpactBps[h][row], fq);
       }
     }
-    this.weighted(ix.shortfall[0], o.executionCostBps, q);
-    this.weighted(ix.shortfall[1], o.opportunityCostBps, q);
-    this.weighted(ix.shortfall[2], o.implementationShortfallBps, q);
+    addWeighted(b, ix.shortfall[0], o.executionCostBps, q);
+    addWeighted(b, ix.shortfall[1], o.opportunityCostBps, q);
+    addWeighted(b, ix.shortfall[2], o.implementationShortfallBps, q);
     const within = o.fillsWithin;
     for (let g = 0; g < (o.isSweep ? 2 : 1); g++) {
       const counts = ix.fillCounts[g];
       for (let h = 0; h < within.length; h++) {
         const w = within[h];
-        if (w.filled) c.add(counts[h][0], 1);
-        if (w.observed) c.add(counts[h][1], 1);
+        if (w.filled) addSum(b, counts[h][0], 1);
+        if (w.observed) addSum(b, counts[h][1], 1);
       }
     }
-    const cell = this.cellOf(o);
-    addTo(cell.sums, c);
-    cell.sums.minPrice = minOf(cell.sums.minPrice, o.minTradePrice);
-    cell.sums.maxPrice = maxOf(cell.sums.maxPrice, o.maxTradePrice);
+    b.minPrice = minOf(b.minPrice, o.minTradePrice);
+    b.maxPrice = maxOf(b.maxPrice, o.maxTradePrice);
   }
 
   /**
@@ -276,14 +236,14 @@ export class RollupBuilder {
    * joined to Centre Point orders (`cp_trade_qty`). Rows of one (participant, hour) may come summed.
    */
   addTrades(security: string, date: string, participantId: string, hour: number, quantity: number, centrePointQuantity: number): void {
-    const { c, ix } = this;
-    c.reset();
-    c.add(ix.allTradeQty, quantity);
-    c.add(ix.cpTradeQty, centrePointQuantity);
+    const ix = this.ix;
     const keys = tradeGroupKeys(security, date, participantId, hour);
     for (const level of LEVELS) {
       const key = keys[level];
-      if (key !== null) addTo(this.group(level, key), c);
+      if (key === null) continue;
+      const group = this.group(level, key);
+      addSum(group, ix.allTradeQty, quantity);
+      addSum(group, ix.cpTradeQty, centrePointQuantity);
     }
   }
 

@@ -111,6 +111,7 @@ function scratchBytes(which: keyof typeof scratch, size: number): Bytes {
 
 function trimScratch(): void {
   for (const k of ['body', 'plain'] as const) if (scratch[k].buf.length > MAX_KEPT_SCRATCH) scratch[k] = new Bytes(64 * 1024);
+  numberIndex.trim();
 }
 
 class ColumnError extends Error {}
@@ -272,19 +273,49 @@ interface Dictionary {
   count: number;
 }
 
-/** The column's dictionary and per-value indexes, or null when it would hold over half the values. */
-function dictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
+/** Over this, or a dictionary of more than 2^24 values, a column is written PLAIN. */
+function dictionaryLimit(rows: number): number {
+  return Math.min(rows / 2, 1 << 24);
+}
+
+/**
+ * The column's dictionary (its values in first-seen order, equal as a Map's keys are: -0 is 0, NaN is NaN)
+ * and per-value indexes, or null when it would hold over half the values. Exported for its test.
+ */
+export function dictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
+  const limit = dictionaryLimit(values.length);
+  const index = numberIndex.reset();
+  const dict: number[] = [];
+  const idx = new Int32Array(values.length);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (present[i] === 0) continue;
+    const v = values[i];
+    if (typeof v !== 'number') return keyedDictionaryOf(values, present);
+    let k = index.find(v, dict.length);
+    if (k < 0) {
+      if (dict.length >= limit) return null;
+      k = dict.length;
+      dict.push(v);
+    }
+    idx[count++] = k;
+  }
+  return count > 0 ? { values: dict, idx, count } : null;
+}
+
+/** dictionaryOf through a Map: text, BigInts, anything that is not all numbers. */
+function keyedDictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
   const index = new Map<unknown, number>();
   const dict: unknown[] = [];
   const idx = new Int32Array(values.length);
   let count = 0;
-  const limit = values.length / 2;
+  const limit = dictionaryLimit(values.length);
   for (let i = 0; i < values.length; i++) {
     if (present[i] === 0) continue;
     const v = values[i];
     let k = index.get(v);
     if (k === undefined) {
-      if (dict.length >= limit || dict.length >= 1 << 24) return null;
+      if (dict.length >= limit) return null;
       index.set(v, (k = dict.length));
       dict.push(v);
     }
@@ -292,6 +323,82 @@ function dictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | n
   }
   return count > 0 ? { values: dict, idx, count } : null;
 }
+
+/**
+ * A dictionary's index of numbers: open addressing over their doubles, reused column after column (parquetFile
+ * is synchronous). A Map of a column's numbers grew its table again and again and boxed every double it was
+ * asked for, and was the largest share of what writing a job's tables allocated.
+ */
+class NumberIndex {
+  private slots = new Int32Array(1024); // the entry's dictionary index + 1; 0 is empty
+  private keys = new Float64Array(1024);
+  private mask = 1023;
+  private size = 0;
+  private readonly double = new Float64Array(1);
+  private readonly words = new Int32Array(this.double.buffer);
+
+  /** Empties the index. */
+  reset(): this {
+    this.slots.fill(0, 0, this.mask + 1);
+    this.size = 0;
+    return this;
+  }
+
+  /** Gives up a large table after a file: one huge table does not pin its memory. */
+  trim(): void {
+    if (this.slots.length > MAX_KEPT_SCRATCH / 12) this.resize(1024);
+  }
+
+  /** The index recorded for x, or -1 after recording `next` for it. */
+  find(x: number, next: number): number {
+    let s = this.hash(x) & this.mask;
+    for (;;) {
+      const entry = this.slots[s];
+      if (entry === 0) {
+        this.slots[s] = next + 1;
+        this.keys[s] = x;
+        if (++this.size * 2 > this.mask + 1) this.grow();
+        return -1;
+      }
+      const k = this.keys[s];
+      if (k === x || (k !== k && x !== x)) return entry - 1;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** Twice the table, its entries placed again: the load stays at most one half. */
+  private grow(): void {
+    const slots = this.slots, keys = this.keys, used = this.mask + 1;
+    this.resize(2 * used);
+    for (let s = 0; s < used; s++) {
+      if (slots[s] === 0) continue;
+      let t = this.hash(keys[s]) & this.mask;
+      while (this.slots[t] !== 0) t = (t + 1) & this.mask;
+      this.slots[t] = slots[s];
+      this.keys[t] = keys[s];
+    }
+  }
+
+  private resize(size: number): void {
+    this.slots = new Int32Array(size);
+    this.keys = new Float64Array(size);
+    this.mask = size - 1;
+  }
+
+  /** Both 32-bit words of the double (0 for -0, one value for every NaN), mixed by MurmurHash3's finalizer. */
+  private hash(x: number): number {
+    if (x !== x) return 0;
+    this.double[0] = x === 0 ? 0 : x;
+    let h = this.words[0] ^ Math.imul(this.words[1], 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  }
+}
+
+const numberIndex = new NumberIndex();
 
 /** Appends one page (header, then the compressed body) to the file; returns its uncompressed and written sizes. */
 function writePage(file: Buffer[], body: Buffer, header: (compressedSize: number) => Parameters<typeof writePageHeader>[1]): [number, number] {

@@ -1,13 +1,17 @@
 /**
- * npm run bench:shard-format -- is CSV or Parquet the faster shard format end to end? A shard is written once
- * (shard step) and read once (its job). Both are timed on the same rows in the same run: our partition
- * writer and shard reader for CSV; hyparquet-writer and hyparquet for Parquet (INT64 ids exact either way).
- * The rows are the order shards of the end-to-end bench (`npm run bench` makes them), or a generated day.
+ * npm run bench:shard-format -- which shard format is the faster end to end? A shard is written once (shard
+ * step) and read once (its job). Each is timed on the same rows in the same run: our partition writer and
+ * shard reader for CSV, plain and gzipped (the default); hyparquet-writer and hyparquet for Parquet (INT64
+ * ids exact either way); and a fixed-width binary record, gzipped, that no part of the pipeline writes yet:
+ * the measure of issue 15's "compact binary shard record" before it is built. The rows are the order shards
+ * of the end-to-end bench (`npm run bench` makes them), or a generated day.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ORDER_SHARD } from '../domain/shard-records';
+import { unsignedInto } from '../io/row-bytes';
 import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
@@ -56,6 +60,31 @@ async function main(): Promise<void> {
   let n = 0;
   await readOrderEvents([csvFile], () => { n++; });
   const csvRead = sec();
+  const gzFile = path.join(OUT, 'csv', 'shard.csv.gz');
+  const gzWriter = new PartitionWriter(ORDER_SHARD.columns, 32 * 1024 * 1024, true);
+  for (const l of lines) gzWriter.writeLine(gzFile, l);
+  gzWriter.flush();
+  const gzWrite = sec();
+  const shardText = Buffer.from(lines.join(''), 'latin1');
+  sec();
+  const records = encodeRecords(shardText, rows);
+  const binEncode = sec();
+  const bin = gzipSync(records, { level: 1 });
+  const binWrite = binEncode + sec();
+  // Reading is what every job pays: three alternated rounds, the median of each.
+  const gzReads: number[] = [], binReads: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    let gzRows = 0, binRows = 0;
+    sec();
+    await readOrderEvents([gzFile], () => { gzRows++; });
+    gzReads.push(sec());
+    decodeRecords(gunzipSync(bin), () => { binRows++; });
+    binReads.push(sec());
+    if (gzRows !== rows || binRows !== rows) throw new Error(`row counts differ: ${rows} ${gzRows} ${binRows}`);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1];
+  const gzRead = median(gzReads), binRead = median(binReads);
+  const sameEvents = sameAsRead(events, gunzipSync(bin));
 
   const big = (v: bigint | null): bigint | null => v;
   const num = (v: number | null): number | null => v;
@@ -89,7 +118,111 @@ async function main(): Promise<void> {
     `bytes ${statSync(csvFile).size}\n`);
   process.stdout.write(`parquet  write ${pqWrite.toFixed(2)} s (${rate(rows, pqWrite)})  read to rows ${pqRead.toFixed(2)} s (${rate(rows, pqRead)})  ` +
     `bytes ${pq.byteLength}\n`);
+  process.stdout.write(`csv.gz   write ${gzWrite.toFixed(2)} s (${rate(rows, gzWrite)})  read to order events ${gzRead.toFixed(2)} s (${rate(rows, gzRead)}, median of 3)  ` +
+    `bytes ${readFileSync(gzFile).length}\n`);
+  process.stdout.write(`binary.gz write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then gzip)  read to order events ${binRead.toFixed(2)} s ` +
+    `(${rate(rows, binRead)}, median of 3)  bytes ${bin.length}  (${RECORD_BYTES} bytes a record; every event read back equal: ${sameEvents})\n`);
   process.stdout.write(`csv_vs_parquet_write_plus_read=${((pqWrite + pqRead) / (csvWrite + csvRead)).toFixed(2)} (above 1: CSV is faster)\n`);
+  process.stdout.write(`binary_vs_csv_gz_write_plus_read=${((binWrite + binRead) / (gzWrite + gzRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
+}
+
+/**
+ * The fixed-width record measured here: order id, timestamp, sequence (0 and a flag when absent) as unsigned
+ * 64-bit; file order a double (file index x 10^9 + line passes 2^32); side a byte; price, quantities, type and the national quotes as doubles (NaN:
+ * no quote); security, participant and time validity as 16-bit indexes into the file's list of texts, which
+ * the file starts with (its length, then JSON). Encoded from the shard lines, as the shard step would.
+ */
+const RECORD_BYTES = 96;
+const NO_TEXT = 0xffff;
+
+/** Value of validated decimal digits (an optional minus) between s and e: NaN when empty. */
+function numberAt(buf: Buffer, s: number, e: number): number {
+  if (s === e) return NaN;
+  if (buf[s] === 45) return -numberAt(buf, s + 1, e);
+  let v = 0;
+  for (let i = s; i < e; i++) v = v * 10 + (buf[i] - 48);
+  return v;
+}
+
+/** The records of the shard lines (one Buffer of them), encoded on their bytes as the shard step would. */
+function encodeRecords(text: Buffer, rows: number): Buffer {
+  const texts = new Map<string | number, number>();
+  const list: string[] = [];
+  const text16 = (s: number, e: number, nullable: boolean): number => {
+    if (nullable && s === e) return NO_TEXT;
+    // Texts of up to 6 bytes (security codes, participants) keyed by their bytes as one number: no string per row.
+    let key: string | number = e - s;
+    if (e - s <= 6) for (let i = s; i < e; i++) key = key * 256 + text[i];
+    else key = text.toString('latin1', s, e);
+    let k = texts.get(key);
+    if (k === undefined) texts.set(key, (k = list.push(text.toString('latin1', s, e)) - 1));
+    return k;
+  };
+  const body = Buffer.alloc(rows * RECORD_BYTES);
+  const dv = new DataView(body.buffer, body.byteOffset, body.length);
+  const at = ORDER_SHARD.at;
+  const numbers = [at.price, at.quantity, at.leaves, at.matched, at.type, at.national_bid, at.national_offer];
+  const starts = new Int32Array(ORDER_SHARD.columns.length), ends = new Int32Array(ORDER_SHARD.columns.length);
+  const u64 = (o: number, field: number): void => {
+    if (!unsignedInto(dv, o, text, starts[field], ends[field])) dv.setBigUint64(o, BigInt(text.toString('latin1', starts[field], ends[field])), true);
+  };
+  let p = 0;
+  for (let r = 0, o = 0; r < rows; r++, o += RECORD_BYTES) {
+    let f = 0;
+    starts[0] = p;
+    for (; text[p] !== 10; p++) {
+      if (text[p] === 44) { // the bench's shard lines hold no quoted text
+        ends[f] = p;
+        starts[++f] = p + 1;
+      }
+    }
+    ends[f] = p++;
+    u64(o, at.order_id);
+    u64(o + 8, at.timestamp);
+    const noSequence = starts[at.sequence] === ends[at.sequence];
+    if (!noSequence) u64(o + 16, at.sequence);
+    dv.setFloat64(o + 24, numberAt(text, starts[at.file_order], ends[at.file_order]), true);
+    dv.setUint8(o + 32, numberAt(text, starts[at.side], ends[at.side]));
+    for (let k = 0; k < numbers.length; k++) dv.setFloat64(o + 33 + 8 * k, numberAt(text, starts[numbers[k]], ends[numbers[k]]), true);
+    dv.setUint16(o + 89, text16(starts[at.security], ends[at.security], false), true);
+    dv.setUint16(o + 91, text16(starts[at.participant], ends[at.participant], false), true);
+    dv.setUint16(o + 93, text16(starts[at.timevalidity], ends[at.timevalidity], true), true);
+    dv.setUint8(o + 95, noSequence ? 1 : 0);
+  }
+  const head = Buffer.from(JSON.stringify(list));
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(head.length);
+  return Buffer.concat([size, head, body]);
+}
+
+function decodeRecords(file: Buffer, onEvent: (e: OrderEvent) => void): void {
+  const headLength = file.readUInt32LE(0);
+  const list = JSON.parse(file.subarray(4, 4 + headLength).toString()) as string[];
+  const body = file.subarray(4 + headLength);
+  const dv = new DataView(body.buffer, body.byteOffset, body.length);
+  const quote = (x: number): number | null => (x !== x ? null : x);
+  for (let o = 0; o < body.length; o += RECORD_BYTES) {
+    const validity = dv.getUint16(o + 93, true);
+    onEvent({
+      orderId: dv.getBigUint64(o, true), timestamp: dv.getBigUint64(o + 8, true),
+      sequence: dv.getUint8(o + 95) === 1 ? null : dv.getBigUint64(o + 16, true), fileOrder: dv.getFloat64(o + 24, true),
+      security: list[dv.getUint16(o + 89, true)], side: dv.getUint8(o + 32) as OrderEvent['side'],
+      price: dv.getFloat64(o + 33, true), quantity: dv.getFloat64(o + 41, true), leavesQuantity: dv.getFloat64(o + 49, true),
+      totalMatchedQuantity: dv.getFloat64(o + 57, true), exchangeOrderType: dv.getFloat64(o + 65, true),
+      participantId: list[dv.getUint16(o + 91, true)], nationalBid: quote(dv.getFloat64(o + 73, true)),
+      nationalOffer: quote(dv.getFloat64(o + 81, true)), timeValidity: validity === NO_TEXT ? null : list[validity],
+    });
+  }
+}
+
+/** Whether the binary file reads back as the events the CSV reader gave (the measure is of the same data), or the first difference. */
+function sameAsRead(events: readonly OrderEvent[], file: Buffer): string {
+  let i = 0, first = '';
+  decodeRecords(file, (e) => {
+    const want = events[i++];
+    for (const k of Object.keys(want) as (keyof OrderEvent)[]) if (first === '' && want[k] !== e[k]) first = `event ${i} ${k}: ${String(e[k])}, read as ${String(want[k])}`;
+  });
+  return first || (i === events.length ? 'yes' : `${i} events, read ${events.length}`);
 }
 
 main().then(() => process.exit(0), (e) => {

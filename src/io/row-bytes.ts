@@ -278,18 +278,27 @@ const word = new DataView(new ArrayBuffer(8));
 
 /**
  * BigInt of validated decimal digits (an optional leading minus). The digits of at most 19 (below 2^64)
- * are read as two numbers of at most 10 and 9 digits, hi x 10^9 + lo is worked out in 32-bit halves with
- * doubles (every step below 2^53), and the halves are read back as one unsigned 64-bit BigInt: one BigInt
- * allocated per value instead of the four of BigInt(hi) * 10^9 + BigInt(lo), for the three 64-bit fields of
- * every order event. Longer or signed text goes through BigInt of the string.
+ * are assembled by `unsignedInto` and read back as one unsigned 64-bit BigInt: one BigInt allocated per
+ * value instead of the four of BigInt(hi) * 10^9 + BigInt(lo), for the three 64-bit fields of every order
+ * event. Longer or signed text goes through BigInt of the string.
  */
 export function bigIntOf(buf: Buffer, s: number, e: number): bigint {
-  if (e - s > 19 || buf[s] === MINUS) return BigInt(buf.toString('latin1', s, e));
+  if (!unsignedInto(word, 0, buf, s, e)) return BigInt(buf.toString('latin1', s, e));
+  return word.getBigUint64(0, true);
+}
+
+/**
+ * Writes validated unsigned decimal digits, at most 19 of them (below 2^64), as a little-endian unsigned
+ * 64-bit integer at `at` of `view`, with no BigInt: the digits are read as two numbers of at most 10 and 9
+ * digits, and hi x 10^9 + lo is worked out in 32-bit halves with doubles (every step below 2^53). False,
+ * writing nothing, for longer or signed text.
+ */
+export function unsignedInto(view: DataView, at: number, buf: Buffer, s: number, e: number): boolean {
+  if (e - s > 19 || buf[s] === MINUS) return false;
   const m = e - 9 > s ? e - 9 : s;
   let hi = 0, lo = 0;
   for (let i = s; i < m; i++) hi = hi * 10 + (buf[i] - ZERO);
   for (let i = m; i < e; i++) lo = lo * 10 + (buf[i] - ZERO);
-  if (hi === 0) return BigInt(lo);
   // hi < 10^10 < 2^34 and lo < 10^9 < 2^30: hi x 10^9 = (hiHigh x 2^16 + hiLow) x 10^9, each product below 2^48.
   const hiHigh = Math.floor(hi / TWO16), hiLow = hi - hiHigh * TWO16;
   const a = hiHigh * 1e9, b = hiLow * 1e9 + lo; // value = a x 2^16 + b
@@ -299,8 +308,8 @@ export function bigIntOf(buf: Buffer, s: number, e: number): bigint {
     low -= TWO32;
     high += 1;
   }
-  word.setUint32(0, low, true);
-  word.setUint32(4, high, true);
-  return word.getBigUint64(0, true);
+  view.setUint32(at, low, true);
+  view.setUint32(at + 4, high, true);
+  return true;
 }
 

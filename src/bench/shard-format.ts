@@ -3,13 +3,15 @@
  * step) and read once (its job). Each is timed on the same rows in the same run: our partition writer and
  * shard reader for CSV, plain and gzipped (the default); hyparquet-writer and hyparquet for Parquet (INT64
  * ids exact either way); and a fixed-width binary record, gzipped, that no part of the pipeline writes yet:
- * the measure of issue 15's "compact binary shard record" before it is built. The rows are the order shards
- * of the end-to-end bench (`npm run bench` makes them), or a generated day.
+ * the measure of issue 15's "compact binary shard record" before it is built. It also counts the records
+ * issue 15's combiner would write. The rows are the order shards of the end-to-end bench (`npm run bench`
+ * makes them), or a generated day.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { OrderStateTracker } from '../domain/order-states';
 import { ORDER_SHARD } from '../domain/shard-records';
 import { unsignedInto } from '../io/row-bytes';
 import type { OrderEvent } from '../domain/types';
@@ -122,6 +124,9 @@ async function main(): Promise<void> {
     `bytes ${readFileSync(gzFile).length}\n`);
   process.stdout.write(`binary.gz write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then gzip)  read to order events ${binRead.toFixed(2)} s ` +
     `(${rate(rows, binRead)}, median of 3)  bytes ${bin.length}  (${RECORD_BYTES} bytes a record; every event read back equal: ${sameEvents})\n`);
+  const combined = await combinerRecords(shards);
+  process.stdout.write(`combiner: reducing each shard's events to partial order states (distinct arrival, post-arrival, final) ` +
+    `would write ${combined} records for ${rows} events (${((combined / rows - 1) * 100).toFixed(1)}%)\n`);
   process.stdout.write(`csv_vs_parquet_write_plus_read=${((pqWrite + pqRead) / (csvWrite + csvRead)).toFixed(2)} (above 1: CSV is faster)\n`);
   process.stdout.write(`binary_vs_csv_gz_write_plus_read=${((binWrite + binRead) / (gzWrite + gzRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
 }
@@ -134,6 +139,20 @@ async function main(): Promise<void> {
  */
 const RECORD_BYTES = 96;
 const NO_TEXT = 0xffff;
+
+/**
+ * What issue 15's combiner would write: a shard file holds one split's events of one job, and the split
+ * would reduce them to each order's partial states, of which the job merges the splits'.
+ */
+async function combinerRecords(shards: readonly string[]): Promise<number> {
+  let records = 0;
+  for (const file of shards) {
+    const tracker = new OrderStateTracker();
+    await readOrderEvents([file], (e) => tracker.add(e));
+    for (const s of tracker.states()) records += new Set([s.arrival, s.postArrival, s.final]).size;
+  }
+  return records;
+}
 
 /** Value of validated decimal digits (an optional minus) between s and e: NaN when empty. */
 function numberAt(buf: Buffer, s: number, e: number): number {

@@ -101,10 +101,12 @@ export interface EventMid {
   ageMs: number;
 }
 
+/** An EventMid holding no mid yet, for eventMidInto to fill. */
 export function noEventMid(): EventMid {
   return { twice: NaN, source: null, ageMs: NaN };
 }
 
+/** The arrival-mid rule at one event (midAtEvent) into `out`, which it returns. */
 export function eventMidInto(out: EventMid, bid: number | null, offer: number | null, time: bigint, book: QuoteBook | null): EventMid {
   const own = midTwiceOf(bid, offer);
   const q = own === own || !book ? null : book.prevailing(time);

@@ -34,6 +34,8 @@ export class FillTable {
 
   /** @param capacity the most fills it will hold (a job knows its joined trades; appending more is an error) */
   constructor(readonly horizons: readonly Horizon[], readonly capacity: number) {
+    // A fill's quote at t + h is searched forward from its quote at t.
+    if (horizons.some((h) => h.ns < 0n)) throw new Error(`a markout horizon is after the fill, not ${horizons.find((h) => h.ns < 0n)!.seconds} s`);
     const n = Math.max(1, capacity);
     this.trades = new Array<TradeSide>(capacity); // sized once, as the order table's arrays
     this.quotes = new Array<PrevailingQuote | null>(capacity);
@@ -54,7 +56,8 @@ export class FillTable {
     this.length++;
     this.trades[row] = trade;
     const price = trade.price, time = trade.tradeTime, s = side === 1 ? 1 : -1;
-    const quote = book ? book.prevailing(time) : null;
+    const at = book ? book.prevailingIndex(time) : -1;
+    const quote = at < 0 ? null : book!.at(at);
     this.quotes[row] = quote;
     const mid = quote ? midValue(quote.mid) : NaN;
     if (quote) {
@@ -69,7 +72,8 @@ export class FillTable {
       this.insideNbbo[row] = -1;
     }
     for (let h = 0; h < this.horizons.length; h++) {
-      const later = book ? book.midAtOrBefore(time + this.horizons[h].ns) : null;
+      const laterAt = book ? book.prevailingIndexFrom(time + this.horizons[h].ns, at) : -1;
+      const later = laterAt < 0 ? null : book!.at(laterAt).mid;
       const m = later ? midValue(later) : NaN;
       // NaN propagates: no later mid, or no mid at t, gives a null measure.
       this.markoutBps[h][row] = later === null || price === 0 ? NaN : (s * (m - price) / price) * 1e4;

@@ -64,14 +64,45 @@ export class QuoteBook {
 
   /** The quote prevailing at `t`: the latest valid one at or before it, or null. */
   prevailing(t: bigint): PrevailingQuote | null {
+    const i = this.prevailingIndex(t);
+    return i < 0 ? null : this.quotes[i];
+  }
+
+  /** The index of the quote prevailing at `t` (see `at`), or -1 when none has come yet. */
+  prevailingIndex(t: bigint): number {
+    return this.firstAfter(t, 0, this.quotes.length) - 1;
+  }
+
+  /**
+   * prevailingIndex of a time at or after that of quote `from` (or any time when `from` is -1), searched
+   * forward from there: a fill's quotes at its horizons lie a few quotes after the one at its trade time,
+   * where a search of the whole book would take a dozen steps for each.
+   */
+  prevailingIndexFrom(t: bigint, from: number): number {
     const qs = this.quotes;
-    let lo = 0, hi = qs.length; // first index with time > t
+    let lo = Math.max(0, from), step = 1;
+    // Gallop: widen [lo, lo + step) until a quote after t bounds it, then search inside.
+    while (lo + step < qs.length && qs[lo + step].time <= t) {
+      lo += step;
+      step *= 2;
+    }
+    return this.firstAfter(t, lo, Math.min(qs.length, lo + step)) - 1;
+  }
+
+  /** The quote at an index of prevailingIndex. */
+  at(i: number): PrevailingQuote {
+    return this.quotes[i];
+  }
+
+  /** The first index in [lo, hi) whose quote's time is after t (hi when none), every quote before lo being at or before t. */
+  private firstAfter(t: bigint, lo: number, hi: number): number {
+    const qs = this.quotes;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
       if (qs[m].time <= t) lo = m + 1;
       else hi = m;
     }
-    return lo === 0 ? null : qs[lo - 1];
+    return lo;
   }
 
   /** Latest valid mid at or before `t`, or null. */

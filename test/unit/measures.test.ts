@@ -3,7 +3,7 @@ import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
 import { ev, trade } from '../helpers/events';
-import { SETTINGS } from '../helpers/random-orders';
+import { rng, SETTINGS } from '../helpers/random-orders';
 
 const T = 1725494536001032398n;
 const settings = SETTINGS;
@@ -38,6 +38,30 @@ describe('quotes', () => {
     expect(book.midAtOrBefore(T - 100n)).toEqual({ twice: 202 });
     expect(book.midAtOrBefore(T - 101n)).toBeNull();
     expect(book.midAtOrBefore(T + 1n)).toEqual({ twice: 402 });
+  });
+});
+
+describe('quote search forward from a known quote', () => {
+  it('finds what a search of the whole book finds, for 20,000 times at or after a known quote, on books of 0 to 3,000 quotes with ties', () => {
+    const r = rng(5);
+    let searches = 0;
+    for (let b = 0; b < 40; b++) {
+      const n = [0, 1, 2, 3, 3000][b % 5] || Math.floor(r() * 3000);
+      const quotes = Array.from({ length: n }, () => ({ timestamp: T + BigInt(Math.floor(r() * 1e6)) * (r() < 0.3 ? 1n : 1000n), security: 's', bid: 100, offer: 102 }));
+      const book = new QuoteBook(quotes);
+      for (let k = 0; k < 500; k++) {
+        // Times and later times are quotes' own times a third of the time: ties decide the answer there.
+        const quoteTime = (): bigint | null => (n > 0 && r() < 0.33 ? quotes[Math.floor(r() * n)].timestamp : null);
+        const t = quoteTime() ?? T + BigInt(Math.floor(r() * 1.1e9) - 1e7);
+        const from = book.prevailingIndex(t);
+        const tied = quoteTime();
+        const later = tied !== null && tied >= t ? tied : t + BigInt(Math.floor(r() * (r() < 0.5 ? 1e3 : 1e9)));
+        expect(book.prevailingIndexFrom(later, from)).toBe(book.prevailingIndex(later));
+        expect(book.prevailingIndexFrom(t, from)).toBe(from);
+        searches++;
+      }
+    }
+    expect(searches).toBe(20_000);
   });
 });
 

@@ -90,6 +90,23 @@ describe('Sydney civil time', () => {
     }
   });
 
+  it('floors nanoseconds to milliseconds as BigInt division does, on 0 to 2^64 - 1, around every multiple it can straddle, and beyond', () => {
+    const byBigInt = (ns: bigint): number => Number(ns / 1_000_000n);
+    const edges = [0n, 1n, 63n, 64n, 999_999n, 1_000_000n, 1_000_001n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n,
+      -1n, -1_000_001n, 2n ** 64n, 2n ** 70n];
+    for (const ns of edges) expect(nanosToMillis(ns)).toBe(byBigInt(ns));
+    let s = 11;
+    const r = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 200_000; i++) {
+      // Random 64-bit values, and values a few ns either side of a whole millisecond.
+      const ns = i % 2 === 0
+        ? (BigInt(Math.floor(r() * 2 ** 32)) << 32n) + BigInt(Math.floor(r() * 2 ** 32))
+        : BigInt(Math.floor(r() * 1.8e13)) * 1_000_000n + BigInt(Math.floor(r() * 7) - 3);
+      if (ns < 0n) continue;
+      if (nanosToMillis(ns) !== byBigInt(ns)) throw new Error(`${ns}: ${nanosToMillis(ns)} against ${byBigInt(ns)}`);
+    }
+  });
+
   it('takes nanosecond BigInt timestamps above 2^53 exactly', () => {
     const ns = 1725494536001032398n; // 2024-09-05T00:02:16.001Z
     expect(nanosToMillis(ns)).toBe(1725494536001);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { OrderStateTracker } from '../domain/order-states';
 import { ORDER_SHARD } from '../domain/shard-records';
-import { unsignedInto } from '../io/row-bytes';
+import { numberOf, ShortTexts, unsignedInto } from '../io/row-bytes';
 import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
@@ -157,24 +157,19 @@ async function combinerRecords(shards: readonly string[]): Promise<number> {
 /** Value of validated decimal digits (an optional minus) between s and e: NaN when empty. */
 function numberAt(buf: Buffer, s: number, e: number): number {
   if (s === e) return NaN;
-  if (buf[s] === 45) return -numberAt(buf, s + 1, e);
-  let v = 0;
-  for (let i = s; i < e; i++) v = v * 10 + (buf[i] - 48);
-  return v;
+  return buf[s] === 45 ? -numberOf(buf, s + 1, e) : numberOf(buf, s, e);
 }
 
 /** The records of the shard lines (one Buffer of them), encoded on their bytes as the shard step would. */
 function encodeRecords(text: Buffer, rows: number): Buffer {
-  const texts = new Map<string | number, number>();
+  const decoded = new ShortTexts(); // as the shard readers decode texts: once per value, not per row
+  const texts = new Map<string, number>();
   const list: string[] = [];
   const text16 = (s: number, e: number, nullable: boolean): number => {
     if (nullable && s === e) return NO_TEXT;
-    // Texts of up to 6 bytes (security codes, participants) keyed by their bytes as one number: no string per row.
-    let key: string | number = e - s;
-    if (e - s <= 6) for (let i = s; i < e; i++) key = key * 256 + text[i];
-    else key = text.toString('latin1', s, e);
-    let k = texts.get(key);
-    if (k === undefined) texts.set(key, (k = list.push(text.toString('latin1', s, e)) - 1));
+    const v = decoded.get(text, s, e);
+    let k = texts.get(v);
+    if (k === undefined) texts.set(v, (k = list.push(v) - 1));
     return k;
   };
   const body = Buffer.alloc(rows * RECORD_BYTES);

@@ -109,9 +109,15 @@ export function noEventMid(): EventMid {
 /** The arrival-mid rule at one event (midAtEvent) into `out`, which it returns. */
 export function eventMidInto(out: EventMid, bid: number | null, offer: number | null, time: bigint, book: QuoteBook | null): EventMid {
   const own = midTwiceOf(bid, offer);
-  const q = own === own || !book ? null : book.prevailing(time);
-  out.twice = own === own ? own : q ? q.mid.twice : NaN;
-  out.source = own === own ? 'order' : q ? 'nbbo' : null;
+  if (own === own) {
+    out.twice = own;
+    out.source = 'order';
+    out.ageMs = NaN;
+    return out;
+  }
+  const q = book ? book.prevailing(time) : null;
+  out.twice = q ? q.mid.twice : NaN;
+  out.source = q ? 'nbbo' : null;
   out.ageMs = q ? Number(time - q.time) / 1e6 : NaN;
   return out;
 }

@@ -1,14 +1,14 @@
 /**
  * npm run bench:shard-format -- which shard format is the faster end to end? A shard is written once (shard
  * step) and read once (its job). Each is timed on the same rows in the same run: our partition writer and
- * shard reader for CSV, plain and gzipped (the default); hyparquet-writer and hyparquet for Parquet (INT64
- * ids exact either way); and a fixed-width binary record, gzipped, that no part of the pipeline writes yet:
+ * shard reader for CSV, plain and compressed (the default, io/shard-codec); hyparquet-writer and hyparquet for
+ * Parquet (INT64 ids exact either way); and a fixed-width binary record, compressed the same way, that no
+ * part of the pipeline writes yet:
  * the measure of issue 15's "compact binary shard record" before it is built. It also counts the records
  * issue 15's combiner would write. The rows are the order shards of the end-to-end bench (`npm run bench`
  * makes them), or a generated day.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { OrderStateTracker } from '../domain/order-states';
@@ -17,6 +17,7 @@ import { numberOf, ShortTexts, unsignedInto } from '../io/row-bytes';
 import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
+import { forEachShardFrame, shardFrame } from '../io/shard-codec';
 import { readOrderEvents } from '../io/shard-reader';
 import { shardSplitTask, plannedInput } from '../io/shard-split';
 import { packSplits } from '../domain/splits';
@@ -36,6 +37,13 @@ async function shardsToUse(): Promise<string[]> {
   await shardSplitTask({ baseDir: OUT, outputDir: 'out', workDir: 'work', runName: 'g', planCreatedAt: 'g', split, files: [plannedInput(0, file)],
     columns: { orders: {}, trades: {}, nbbo: {} }, masks: { centrePoint: 6464, sweep: 2048 }, maxRejectShare: 0.01, chunkRows: 50_000 }, () => undefined);
   return listCsv(path.join(OUT, 'work', 'g', 'shards', 'orders'));
+}
+
+/** The bytes of a compressed shard's frames, as a job reads them. */
+function unframed(data: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  forEachShardFrame('binary record', data, (b) => parts.push(b));
+  return Buffer.concat(parts);
 }
 
 const rate = (rows: number, s: number): string => `${Math.round(rows / s).toLocaleString('en')} rows/s`;
@@ -62,7 +70,7 @@ async function main(): Promise<void> {
   let n = 0;
   await readOrderEvents([csvFile], () => { n++; });
   const csvRead = sec();
-  const gzFile = path.join(OUT, 'csv', 'shard.csv.gz');
+  const gzFile = path.join(OUT, 'csv', 'shard.csv.br');
   const gzWriter = new PartitionWriter(ORDER_SHARD.columns, 32 * 1024 * 1024, true);
   for (const l of lines) gzWriter.writeLine(gzFile, l);
   gzWriter.flush();
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
   sec();
   const records = encodeRecords(shardText, rows);
   const binEncode = sec();
-  const bin = gzipSync(records, { level: 1 });
+  const bin = Buffer.concat(shardFrame(records));
   const binWrite = binEncode + sec();
   // Reading is what every job pays: three alternated rounds, the median of each.
   const gzReads: number[] = [], binReads: number[] = [];
@@ -80,13 +88,13 @@ async function main(): Promise<void> {
     sec();
     await readOrderEvents([gzFile], () => { gzRows++; });
     gzReads.push(sec());
-    decodeRecords(gunzipSync(bin), () => { binRows++; });
+    decodeRecords(unframed(bin), () => { binRows++; });
     binReads.push(sec());
     if (gzRows !== rows || binRows !== rows) throw new Error(`row counts differ: ${rows} ${gzRows} ${binRows}`);
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1];
   const gzRead = median(gzReads), binRead = median(binReads);
-  const sameEvents = sameAsRead(events, gunzipSync(bin));
+  const sameEvents = sameAsRead(events, unframed(bin));
 
   const big = (v: bigint | null): bigint | null => v;
   const num = (v: number | null): number | null => v;
@@ -120,15 +128,15 @@ async function main(): Promise<void> {
     `bytes ${statSync(csvFile).size}\n`);
   process.stdout.write(`parquet  write ${pqWrite.toFixed(2)} s (${rate(rows, pqWrite)})  read to rows ${pqRead.toFixed(2)} s (${rate(rows, pqRead)})  ` +
     `bytes ${pq.byteLength}\n`);
-  process.stdout.write(`csv.gz   write ${gzWrite.toFixed(2)} s (${rate(rows, gzWrite)})  read to order events ${gzRead.toFixed(2)} s (${rate(rows, gzRead)}, median of 3)  ` +
+  process.stdout.write(`csv.br   write ${gzWrite.toFixed(2)} s (${rate(rows, gzWrite)})  read to order events ${gzRead.toFixed(2)} s (${rate(rows, gzRead)}, median of 3)  ` +
     `bytes ${readFileSync(gzFile).length}\n`);
-  process.stdout.write(`binary.gz write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then gzip)  read to order events ${binRead.toFixed(2)} s ` +
+  process.stdout.write(`binary.br write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then compressing)  read to order events ${binRead.toFixed(2)} s ` +
     `(${rate(rows, binRead)}, median of 3)  bytes ${bin.length}  (${RECORD_BYTES} bytes a record; every event read back equal: ${sameEvents})\n`);
   const combined = await combinerRecords(shards);
   process.stdout.write(`combiner: reducing each shard's events to partial order states (distinct arrival, post-arrival, final) ` +
     `would write ${combined} records for ${rows} events (${((combined / rows - 1) * 100).toFixed(1)}%)\n`);
   process.stdout.write(`csv_vs_parquet_write_plus_read=${((pqWrite + pqRead) / (csvWrite + csvRead)).toFixed(2)} (above 1: CSV is faster)\n`);
-  process.stdout.write(`binary_vs_csv_gz_write_plus_read=${((binWrite + binRead) / (gzWrite + gzRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
+  process.stdout.write(`binary_vs_csv_br_write_plus_read=${((binWrite + binRead) / (gzWrite + gzRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
 }
 
 /**

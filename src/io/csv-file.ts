@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 import { giveBuffer, takeBuffer } from './buffer-shelf';
 import { CsvTokenizer } from './csv-tokenizer';
+import { forEachShardFrame, isShardFrames, SHARD_FRAME_MAGIC } from './shard-codec';
 
 /** An input error that names the file (and line when known). Not worth retrying. */
 export class InputError extends Error {
@@ -15,11 +16,16 @@ export class InputError extends Error {
 }
 
 export async function isGzip(file: string): Promise<boolean> {
+  return startsGzip(await fileHead(file, 2));
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+async function fileHead(file: string, n: number): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return startsGzip(b.subarray(0, bytesRead));
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
@@ -55,6 +61,8 @@ export interface ReadOptions {
   /** Called with bytes consumed so far, about every 1 MiB. */
   onProgress?: (bytes: number) => void;
   highWaterMark?: number;
+  /** The file may be a compressed shard (io/shard-codec), read whole and decoded frame by frame. @default false */
+  shardFrames?: boolean;
 }
 
 export interface ReadHandlers {
@@ -120,8 +128,11 @@ export async function readHeader(file: string): Promise<string[] | null> {
 export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOptions & { firstLine?: number } = {}): Promise<void> {
   const start = opts.start ?? 0;
   // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
-  const small = start === 0 && opts.end === undefined ? await readSmallFile(file) : null;
-  const gz = small ? startsGzip(small) : await isGzip(file);
+  let small = start === 0 && opts.end === undefined ? await readSmallFile(file) : null;
+  const head = small ?? await fileHead(file, SHARD_FRAME_MAGIC.length);
+  const frames = opts.shardFrames === true && isShardFrames(head);
+  if (frames) small ??= await readFile(file);
+  const gz = startsGzip(head);
   if (gz && start !== 0) throw new InputError(file, 'a gzip file cannot be read from a byte offset');
   let headerSeen = false;
   if (start > 0) {
@@ -145,6 +156,13 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
   tok.onMalformed = (line, raw, reason) => handlers.onMalformed(line + firstLine - 1, raw, reason);
   const onRaw = handlers.onRawRecord?.bind(handlers);
   if (onRaw) tok.onRawRecord = (buf, s, e, line) => headerSeen && onRaw(buf, s, e, line + firstLine - 1);
+  if (small && frames) {
+    forEachShardFrame(file, small, (csv) => tok.push(csv));
+    tok.end();
+    if (!headerSeen) handlers.onHeader([]);
+    opts.onProgress?.(small.length);
+    return;
+  }
   if (small) {
     let data = small;
     if (gz) {

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import path from 'node:path';
-import { constants, gzipSync } from 'node:zlib';
 import { csvLine } from './csv-writer';
+import { shardFrame } from './shard-codec';
 
 const CHUNK = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -40,11 +40,10 @@ export class PartitionWriter {
 
   /**
    * @param budgetBytes bytes buffered over all partitions before a flush. @default 33554432 (32 MiB)
-   * @param gzip write each flush of a partition as a gzip member (level 1: CSV of digits shrinks about 4x
-   *   at a fraction of the cost of higher levels); readers see one gzip stream. Hashes are of the CSV bytes,
-   *   so a file's identity does not depend on it. @default false
+   * @param compress write each flush of a partition as one frame of a compressed shard (io/shard-codec).
+   *   Hashes are of the CSV bytes, so a file's identity does not depend on it. @default false
    */
-  constructor(private readonly header: readonly string[], private readonly budgetBytes = 32 * 1024 * 1024, private readonly gzip = false) {}
+  constructor(private readonly header: readonly string[], private readonly budgetBytes = 32 * 1024 * 1024, private readonly compress = false) {}
 
   write(file: string, row: readonly string[]): void {
     this.writeLine(file, csvLine(row));
@@ -124,7 +123,7 @@ export class PartitionWriter {
       for (const c of p.chunks) p.hash.update(c);
       const fd = openSync(p.file, 'a');
       try {
-        let left = this.gzip ? [gzipSync(Buffer.concat(p.chunks), { level: constants.Z_BEST_SPEED })] : p.chunks;
+        let left = this.compress ? shardFrame(Buffer.concat(p.chunks)) : p.chunks;
         while (left.length > 0) {
           let n = writevSync(fd, left);
           let i = 0; // a short write: skip what was written and write the rest

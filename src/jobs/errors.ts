@@ -1,5 +1,6 @@
 import { InputError } from '../io/csv-file';
 import { classifyIoError, PERMANENT_IO } from '../io/io-errors';
+import { DamagedShardError } from '../io/shard-codec';
 import { RejectLimitError } from '../io/shard-split';
 import { PlanReplacedError } from './plan-store';
 
@@ -26,6 +27,7 @@ export function failureKind(e: unknown): string {
   if (e instanceof InputError) return 'InputError';
   if (e instanceof StepError) return e.kind;
   if (e instanceof PlanReplacedError) return 'PlanReplaced';
-  if (e instanceof SyntaxError) return 'CorruptState'; // a JSON file of ours that does not parse
+  // A JSON file of ours that does not parse, a compressed shard that does not decode: our own state.
+  if (e instanceof SyntaxError || e instanceof DamagedShardError) return 'CorruptState';
   return classifyIoError(e) === 'permanent' ? PERMANENT_IO : 'Error';
 }

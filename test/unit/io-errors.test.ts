@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { asActivityFailure } from '../../src/activities/run-context';
 import { InputError } from '../../src/io/csv-file';
+import { DamagedShardError } from '../../src/io/shard-codec';
 import { classifyIoError, PERMANENT_CODES, TRANSIENT_CODES } from '../../src/io/io-errors';
 import { failureKind, StepError } from '../../src/jobs/errors';
 import { PlanReplacedError } from '../../src/jobs/plan-store';
@@ -28,6 +29,7 @@ it('gives Temporal non-retryable failures for what a person must fix, retryable 
   expect(asActivityFailure(new StepError('split s has no committed manifest', 'SplitMissing'))).toMatchObject({ type: 'SplitMissing', nonRetryable: true });
   expect(asActivityFailure(new PlanReplacedError('/w/plan.json', 'a', 'b'))).toMatchObject({ type: 'PlanReplaced', nonRetryable: true });
   expect(asActivityFailure(new SyntaxError('Unexpected end of JSON input'))).toMatchObject({ type: 'CorruptState', nonRetryable: true });
+  expect(asActivityFailure(new DamagedShardError('/w/s.csv', 12, 'no frame starts here'))).toMatchObject({ type: 'CorruptState', nonRetryable: true });
   // Thread errors cross as a kind: a permanent one stays non-retryable, the rest are retried as they are.
   expect(asActivityFailure(new ThreadTaskError('gone', 'PermanentIoError'))).toMatchObject({ type: 'PermanentIoError', nonRetryable: true });
   const plain = new ThreadTaskError('worker thread exited with code 1', 'Error');

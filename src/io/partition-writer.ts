@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import path from 'node:path';
+import { copyBytes, viewOf } from './byte-copy';
 import { csvLine } from './csv-writer';
 import { shardFrame } from './shard-codec';
 
@@ -18,6 +19,8 @@ export interface Partition {
   file: string;
   chunks: Buffer[];
   current: Buffer;
+  /** `current` as a DataView (see copyBytes). */
+  view: DataView;
   pos: number;
   rows: number;
   hash: Hash;
@@ -37,6 +40,9 @@ export class PartitionWriter {
    */
   private readonly live = new Set<Partition>();
   private buffered = 0;
+  /** The last source of writeBytes as a DataView: callers pass the same line buffer row after row. */
+  private source: Buffer = EMPTY;
+  private sourceView = viewOf(EMPTY);
 
   /**
    * @param budgetBytes bytes buffered over all partitions before a flush. @default 33554432 (32 MiB)
@@ -64,12 +70,12 @@ export class PartitionWriter {
   writeBytes(p: Partition, src: Buffer, length: number): void {
     p.rows++;
     this.room(p, length);
-    // A plain loop: lines are ~150 bytes, and Buffer#copy's argument handling cost more than the copy
-    // itself (13% of an order split's time in a profile).
-    const dst = p.current;
-    let at = p.pos;
-    for (let i = 0; i < length; i++) dst[at++] = src[i];
-    p.pos = at;
+    if (src !== this.source) {
+      this.source = src;
+      this.sourceView = viewOf(src);
+    }
+    copyBytes(this.sourceView, 0, p.view, p.pos, length);
+    p.pos += length;
     this.buffered += length;
     if (this.buffered > this.budgetBytes) this.flush();
   }
@@ -83,7 +89,7 @@ export class PartitionWriter {
   private room(p: Partition, bytes: number): void {
     if (p.pos + bytes <= p.current.length) return;
     if (p.pos > 0) p.chunks.push(p.current.subarray(0, p.pos));
-    p.current = this.chunk(bytes);
+    setCurrent(p, this.chunk(bytes));
     p.pos = 0;
     this.live.add(p);
   }
@@ -95,7 +101,8 @@ export class PartitionWriter {
 
   private open(file: string): Partition {
     mkdirSync(path.dirname(file), { recursive: true });
-    const p: Partition = { file, chunks: [], current: this.chunk(0), pos: 0, rows: -1, hash: createHash('sha1') };
+    const current = this.chunk(0);
+    const p: Partition = { file, chunks: [], current, view: viewOf(current), pos: 0, rows: -1, hash: createHash('sha1') };
     this.partitions.set(file, p);
     this.live.add(p);
     this.append(p, csvLine(this.header));
@@ -115,7 +122,7 @@ export class PartitionWriter {
     for (const p of this.live) {
       if (p.pos > 0) {
         p.chunks.push(p.current.subarray(0, p.pos));
-        p.current = this.chunk(0);
+        setCurrent(p, this.chunk(0));
         p.pos = 0;
       }
       if (p.chunks.length === 0) continue;
@@ -144,7 +151,7 @@ export class PartitionWriter {
   close(): void {
     for (const p of this.live) {
       spare(p.current);
-      p.current = EMPTY;
+      setCurrent(p, EMPTY);
       p.pos = 0;
     }
     this.live.clear();
@@ -162,6 +169,11 @@ export class PartitionWriter {
  */
 export function releaseSpareChunks(): void {
   SPARE.length = 0;
+}
+
+function setCurrent(p: Partition, chunk: Buffer): void {
+  p.current = chunk;
+  p.view = viewOf(chunk);
 }
 
 function spare(c: Buffer): void {

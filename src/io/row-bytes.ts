@@ -1,6 +1,7 @@
 import { MAX_TRADE_NOTIONAL, type Cols } from '../domain/ingest-rules';
 import { ORDER_SHARD, TRADE_SHARD, type ShardLayout } from '../domain/shard-records';
 import { sydneyDateOfMillis } from '../domain/sydney-time';
+import { copyBytes, viewOf } from './byte-copy';
 import { writeDigits } from './csv-writer';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
 
@@ -60,6 +61,20 @@ function shardSources<N extends string>(layout: ShardLayout<N>, cols: Cols): Int
   return Int32Array.from(layout.fields, (f) => (f.from === null ? -1 : cols[f.from] ?? -1));
 }
 
+/**
+ * The shard fields `sources[from, to)` as runs of adjacent input columns, pairs (first, last): a run is
+ * copied with its inner commas in one piece. An absent field is a run of its own, (-1, -1).
+ */
+export function fieldRuns(sources: Int32Array, from: number, to: number): Int32Array {
+  const runs: number[] = [];
+  for (let i = from; i < to; i++) {
+    const c = sources[i], n = runs.length;
+    if (c >= 0 && n > 0 && runs[n - 1] >= 0 && runs[n - 1] === c - 1) runs[n - 1] = c;
+    else runs.push(c, c);
+  }
+  return Int32Array.from(runs);
+}
+
 const FILE_ORDER = ORDER_SHARD.at.file_order, TIME_VALIDITY = ORDER_SHARD.at.timevalidity;
 
 /** Field offsets of one record, the output line being built, and the security code cache. */
@@ -68,7 +83,11 @@ abstract class RowBytes {
   protected readonly bounds: Int32Array;
   /** The shard line of the last KEEP verdict: `line.subarray(0, lineLength)`. */
   readonly line: Buffer = Buffer.allocUnsafe(4096);
+  private readonly lineView = viewOf(this.line);
   lineLength = 0;
+  /** The record's buffer as a DataView (one per read chunk: records arrive chunk after chunk). */
+  private input: Buffer = this.line;
+  private inputView = this.lineView;
   /** Security and Sydney date of the last FILTER or KEEP verdict. */
   security = '';
   date = '';
@@ -130,9 +149,24 @@ abstract class RowBytes {
     this.p = p;
   }
 
-  /** Appends the input fields `sources[from, to)` (input column positions, in shard-line order). */
-  protected putAll(buf: Buffer, sources: Int32Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) this.put(buf, sources[i]);
+  /** Appends the fields of `runs` (fieldRuns), each followed by a comma. */
+  protected putRuns(buf: Buffer, runs: Int32Array): void {
+    if (buf !== this.input) {
+      this.input = buf;
+      this.inputView = viewOf(buf);
+    }
+    const b = this.bounds;
+    let p = this.p;
+    for (let r = 0; r < runs.length; r += 2) {
+      const first = runs[r];
+      if (first >= 0) {
+        const s = b[first], length = b[runs[r + 1] + 1] - 1 - s;
+        copyBytes(this.inputView, s, this.lineView, p, length);
+        p += length;
+      }
+      this.line[p++] = COMMA;
+    }
+    this.p = p;
   }
 
   /** Ends the line: the last comma becomes the newline. */
@@ -150,7 +184,8 @@ abstract class RowBytes {
 /** `orderRow` on bytes: KEEP (with the shard line), FILTER (not Centre Point) or DEFER. */
 export class OrderRowBytes extends RowBytes {
   private readonly countFields: number[];
-  private readonly sources: Int32Array;
+  /** The copied shard fields before the file order, between it and the time validity, and after that. */
+  private readonly runs: [Int32Array, Int32Array, Int32Array];
   private readonly c: Record<'orderId' | 'ts' | 'seq' | 'security' | 'side' | 'price' | 'qty' | 'leaves' | 'matched' | 'type' | 'participant' | 'nb' | 'no' | 'tv', number>;
 
   constructor(cols: Cols, width: number, private readonly masks: OrderTypeMasks) {
@@ -163,7 +198,8 @@ export class OrderRowBytes extends RowBytes {
     };
     const c = this.c;
     this.countFields = [c.price, c.qty, c.leaves, c.matched];
-    this.sources = shardSources(ORDER_SHARD, cols);
+    const sources = shardSources(ORDER_SHARD, cols);
+    this.runs = [fieldRuns(sources, 0, FILE_ORDER), fieldRuns(sources, FILE_ORDER + 1, TIME_VALIDITY), fieldRuns(sources, TIME_VALIDITY + 1, sources.length)];
   }
 
   /** Classifies the record buf[start, end) (no line ending, no quote byte). `fileOrder` < 2^53. */
@@ -186,16 +222,16 @@ export class OrderRowBytes extends RowBytes {
 
     // The shard line, in ORDER_SHARD's order: copied fields, then the file order, then the time validity
     // (absent = empty, empty = "null", as orderRow writes it).
-    const out = this.line, src = this.sources;
+    const out = this.line, runs = this.runs;
     this.p = 0;
-    this.putAll(buf, src, 0, FILE_ORDER);
+    this.putRuns(buf, runs[0]);
     this.p = writeDigits(out, this.p, fileOrder);
     out[this.p++] = COMMA;
-    this.putAll(buf, src, FILE_ORDER + 1, TIME_VALIDITY);
+    this.putRuns(buf, runs[1]);
     if (c.tv < 0) this.p++;
     else if (this.empty(c.tv)) this.p += NULL_TEXT.copy(out, this.p) + 1;
     else this.put(buf, c.tv);
-    this.putAll(buf, src, TIME_VALIDITY + 1, src.length);
+    this.putRuns(buf, runs[2]);
     this.finish();
     return KEEP;
   }
@@ -204,11 +240,12 @@ export class OrderRowBytes extends RowBytes {
 /** `tradeRow` on bytes: KEEP (with the shard line) or DEFER (trades are never filtered here). */
 export class TradeRowBytes extends RowBytes {
   private readonly c: Record<'orderId' | 'ts' | 'security' | 'price' | 'qty' | 'side' | 'mg' | 'participant' | 'dealSource', number>;
-  private readonly sources: Int32Array;
+  private readonly runs: Int32Array;
 
   constructor(cols: Cols, width: number) {
     super(width);
-    this.sources = shardSources(TRADE_SHARD, cols);
+    const sources = shardSources(TRADE_SHARD, cols);
+    this.runs = fieldRuns(sources, 0, sources.length);
     this.c = {
       orderId: cols.orderid, ts: cols.tradetime, security: cols.securitycode, price: cols.tradeprice, qty: cols.quantity,
       side: cols.side, mg: cols.matchgroupid, participant: cols.participantid, dealSource: cols.dealsource,
@@ -228,7 +265,7 @@ export class TradeRowBytes extends RowBytes {
     if ((c.participant >= 0 && !this.plain(buf, c.participant)) || (c.dealSource >= 0 && !this.plain(buf, c.dealSource))) return DEFER;
     this.place(buf, c.security, c.ts);
     this.p = 0;
-    this.putAll(buf, this.sources, 0, this.sources.length);
+    this.putRuns(buf, this.runs);
     this.finish();
     return KEEP;
   }

@@ -1,6 +1,7 @@
 import { orderRow, tradeRow } from '../../src/domain/ingest-rules';
 import { bindColumns } from '../../src/io/columns';
-import { bigIntOf, DEFER, KEEP, OrderRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
+import { copyBytes, viewOf } from '../../src/io/byte-copy';
+import { bigIntOf, DEFER, fieldRuns, KEEP, OrderRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
 
 /**
  * Differential test of the byte-level order rule against orderRow (the reference): on random rows, valid
@@ -150,4 +151,25 @@ describe('bigIntOf', () => {
       expect(bigIntOf(Buffer.from(text), 0, text.length)).toBe(BigInt(text));
     }
   });
+});
+
+it('fieldRuns joins adjacent input columns into one copy and keeps absent fields apart', () => {
+  expect([...fieldRuns(Int32Array.from([0, 1, 2, -1, 3, 4, 7, 8, -1, -1, 5, 4]), 0, 12)])
+    .toEqual([0, 2, -1, -1, 3, 4, 7, 8, -1, -1, -1, -1, 5, 5, 4, 4]);
+  expect([...fieldRuns(Int32Array.from([0, 1, 2, 3]), 1, 3)]).toEqual([1, 2]);
+  expect([...fieldRuns(Int32Array.from([0, 1]), 1, 1)]).toEqual([]);
+  // An absent field (-1) never joins input column 0 after it.
+  expect([...fieldRuns(Int32Array.from([-1, 0, 1]), 0, 3)]).toEqual([-1, -1, 0, 1]);
+});
+
+it('copyBytes copies any length between any offsets as Buffer#copy does', () => {
+  const r = rng(17);
+  const from = Buffer.from(Array.from({ length: 300 }, () => Math.floor(r() * 256)));
+  for (let n = 0; n < 2000; n++) {
+    const length = Math.floor(r() * 40), fromAt = Math.floor(r() * (300 - length)), at = Math.floor(r() * (200 - length));
+    const to = Buffer.alloc(200, 0xee), want = Buffer.alloc(200, 0xee);
+    copyBytes(viewOf(from), fromAt, viewOf(to), at, length);
+    from.copy(want, at, fromAt, fromAt + length);
+    expect(to.equals(want)).toBe(true);
+  }
 });

@@ -1,7 +1,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { parseConfig } from '../config/load';
 import type { RunConfig } from '../config/schema';
-import { packSplits } from '../domain/splits';
+import { packSplits, shardOrder } from '../domain/splits';
 import { writeJsonAtomic } from '../io/atomic';
 import { bindColumns, unknownMappedFields, type InputKind } from '../io/columns';
 import { InputError, isGzip, readHeader } from '../io/csv-file';
@@ -119,7 +119,7 @@ export async function planRunStep(rawConfig: unknown, signal: AbortSignal, onPro
       : await findCutPoints(f.path, f.size, target, onBytes);
     return { index: f.index, kind: f.kind, size: f.size, cuts };
   }));
-  const splits = packSplits(planned, config.processing.splitBytes);
+  const splits = shardOrder(packSplits(planned, config.processing.splitBytes));
   const createdAt = new Date().toISOString();
   const plan: Plan = {
     version: 1, id: newPlanId(createdAt), config, baseDir, createdAt, files, splits, participants, securities, warnings, duplicates,

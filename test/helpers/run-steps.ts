@@ -12,11 +12,15 @@ import { shardTaskOf } from '../../src/jobs/shard-task';
 
 const never = new AbortController().signal;
 
-/** A run's first steps without Temporal (the engine-free modules the activities adapt): plan, every split's shard, discover. */
-export async function shardedRun(raw: unknown) {
+/**
+ * A run's first steps without Temporal (the engine-free modules the activities adapt): plan, every split's
+ * shard (in the plan's order unless `reversed`), discover.
+ */
+export async function shardedRun(raw: unknown, reversed = false) {
   const { plan, result } = await planRunStep(raw, never, () => undefined);
   const { paths } = await loadPlanFile(result.run);
-  for (let i = 0; i < plan.splits.length; i++) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
+  const order = plan.splits.map((_, i) => i);
+  for (const i of reversed ? order.reverse() : order) await shardSplitTask(shardTaskOf(plan, i), () => undefined);
   const matrix = await discoverJobMatrix(plan, paths);
   return { plan, result, paths, matrix };
 }

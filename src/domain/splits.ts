@@ -62,18 +62,18 @@ export function packSplits(files: readonly PlannedFile[], targetBytes: number): 
 }
 
 /**
- * Relative cost of a byte of each kind in the shard step: order and trade rows take the byte-level rules
- * (about 9 ns a byte on the bench machine's thread), quote rows the string rule (about 70: 43 MB of NBBO in
- * 2.3-4.0 s against 67 MB of orders in 0.6-0.7 s).
+ * Relative cost of a byte of each kind in the shard step, measured on one thread of the bench machine: an
+ * order or trade row takes about 9 ns a byte (67 MB of orders in 0.6-0.7 s), a quote row about 26 (43 MB
+ * of NBBO in 1.05-1.35 s): quote rows are short, so their cost per row weighs more per byte.
  */
-const SHARD_COST_PER_BYTE: Record<string, number> = { orders: 1, trades: 1, nbbo: 7 };
+const SHARD_COST_PER_BYTE: Record<string, number> = { orders: 1, trades: 1, nbbo: 3 };
 
 /**
  * The splits in the order the shard step is given them: longest first (by bytes times their kind's cost),
  * so that short splits fill the stage's end instead of a thread working alone on a long one while the
  * others wait for discovery (longest processing time first). Ties keep the plan's order. On the bench's
- * 41 splits, a two-thread schedule of their estimated times ends at 9.4 s in this order against 10.9 s in
- * the packing order, which put the NBBO split last.
+ * 41 splits, a two-thread schedule of their estimated times ends at 8.5 s in this order against 9.0 s in
+ * the packing order, which put the NBBO split, the longest, last.
  */
 export function shardOrder(splits: readonly Split[]): Split[] {
   const cost = (s: Split): number => s.bytes * (SHARD_COST_PER_BYTE[s.kind] ?? 1);

@@ -1,12 +1,12 @@
 import { MAX_TRADE_NOTIONAL, type Cols } from '../domain/ingest-rules';
-import { ORDER_SHARD, TRADE_SHARD, type ShardLayout } from '../domain/shard-records';
+import { ORDER_SHARD, QUOTE_SHARD, TRADE_SHARD, type ShardLayout } from '../domain/shard-records';
 import { sydneyDateOfMillis } from '../domain/sydney-time';
 import { copyBytes, viewOf } from './byte-copy';
 import { writeDigits } from './csv-writer';
 import { isCentrePoint, type OrderTypeMasks } from '../domain/order-type';
 
 /**
- * The row rules of the shard step (domain/ingest-rules `orderRow`, `tradeRow`) on the raw bytes of an
+ * The row rules of the shard step (domain/ingest-rules `orderRow`, `tradeRow`, `quoteRow`) on the raw bytes of an
  * unquoted record, for the common case of a well-formed row: no field string is created except the
  * security code, and a kept row's shard line is assembled byte by byte. They answer only when sure; a row
  * that is not plainly valid (wrong field count, padding, a 20-digit or 16-digit number, a non-digit, a CR
@@ -263,6 +263,32 @@ export class TradeRowBytes extends RowBytes {
     if (numberOf(buf, b[c.price], b[c.price + 1] - 1) * numberOf(buf, b[c.qty], b[c.qty + 1] - 1) > MAX_TRADE_NOTIONAL) return DEFER;
     if (c.mg >= 0 && !this.empty(c.mg) && !this.digits(buf, c.mg, 19)) return DEFER;
     if ((c.participant >= 0 && !this.plain(buf, c.participant)) || (c.dealSource >= 0 && !this.plain(buf, c.dealSource))) return DEFER;
+    this.place(buf, c.security, c.ts);
+    this.p = 0;
+    this.putRuns(buf, this.runs);
+    this.finish();
+    return KEEP;
+  }
+}
+
+/** `quoteRow` on bytes: KEEP (with the shard line) or DEFER (quotes are never filtered here). */
+export class QuoteRowBytes extends RowBytes {
+  private readonly c: Record<'ts' | 'security' | 'bid' | 'offer', number>;
+  private readonly runs: Int32Array;
+
+  constructor(cols: Cols, width: number) {
+    super(width);
+    const sources = shardSources(QUOTE_SHARD, cols);
+    this.runs = fieldRuns(sources, 0, sources.length);
+    this.c = { ts: cols.timestamp, security: cols.orderbookid, bid: cols.bidprice, offer: cols.offerprice };
+  }
+
+  /** Classifies the record buf[start, end) (no line ending, no quote byte); quotes carry no file order. */
+  route(buf: Buffer, start: number, end: number, _fileOrder?: number): ByteRowVerdict {
+    if (!this.split(buf, start, end)) return DEFER;
+    const c = this.c, b = this.bounds;
+    if (!this.plain(buf, c.security) || this.empty(c.security) || !this.time(buf, c.ts)) return DEFER;
+    if (!quoteText(buf, b[c.bid], b[c.bid + 1] - 1) || !quoteText(buf, b[c.offer], b[c.offer + 1] - 1)) return DEFER;
     this.place(buf, c.security, c.ts);
     this.p = 0;
     this.putRuns(buf, this.runs);

@@ -8,7 +8,7 @@ import type { Split } from '../domain/splits';
 import { writeJsonAtomic } from './atomic';
 import { bindColumns, type ColumnIndex } from './columns';
 import { InputError, readCsv } from './csv-file';
-import { DEFER, FILTER, OrderRowBytes, TradeRowBytes } from './row-bytes';
+import { DEFER, FILTER, OrderRowBytes, QuoteRowBytes, TradeRowBytes } from './row-bytes';
 import { PartitionWriter, type Partition } from './partition-writer';
 import { runPaths, shardFile } from './paths';
 
@@ -36,7 +36,7 @@ export interface ShardTask {
   chunkRows: number;
   /** Gzip the shards (config `processing.compressShards`). @default false */
   compressShards?: boolean;
-  /** Route order and trade rows through the byte-level rules first (off only to test them against the string rules). @default true */
+  /** Route rows through the byte-level rules first (off only to test them against the string rules). @default true */
   bytePath?: boolean;
 }
 
@@ -198,9 +198,8 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
       fileStats.push(stats);
       const rejectedIn = new Map<PartitionCounts, { security: string; date: string; rejected: number }>();
       let rule: ((f: string[], line: number) => RowOutcome) | null = null;
-      // Orders and trades (the bulk of the input) go through the byte-level rules first; they defer
-      // anything unusual to the string rules.
-      let fast: OrderRowBytes | TradeRowBytes | null = null;
+      // Rows go through the byte-level rules first; they defer anything unusual to the string rules.
+      let fast: OrderRowBytes | TradeRowBytes | QuoteRowBytes | null = null;
       /** Counts a row read, kept or filtered out in its partition; returns the partition when it is kept. */
       const counted = (security: string, date: string, kept: boolean): ShardPartition | null => {
         totals.read++;
@@ -249,6 +248,7 @@ export async function shardSplitTask(task: ShardTask, onProgress: (p: { bytes: n
           if (task.bytePath !== false) {
             if (kind === 'orders') fast = new OrderRowBytes(cols, h.length, task.masks);
             else if (kind === 'trades') fast = new TradeRowBytes(cols, h.length);
+            else fast = new QuoteRowBytes(cols, h.length);
           }
         },
         onRawRecord: (buf, start, end, line) => {

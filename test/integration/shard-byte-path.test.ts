@@ -20,7 +20,7 @@ const dir = path.join(TEST_OUTPUT, 'shard-byte-path');
 type Totals = { read: number; kept: number; filtered: number; rejected: number };
 
 /** Shards `file` (with `extra` rows appended) with and without the byte path; both results, and the line count. */
-async function bothWays(kind: 'orders' | 'trades', file: string, extra: (variant: (i: number, v: string) => string, sample: string[]) => string[]):
+async function bothWays(kind: 'orders' | 'trades' | 'nbbo', file: string, extra: (variant: (i: number, v: string) => string, sample: string[]) => string[]):
   Promise<{ strings: { manifests: { totals: Totals }[]; rejects: string }; bytes: unknown; rows: number }> {
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   const sample = lines[5].split(',');
@@ -77,6 +77,18 @@ it('trade shards, counts and rejects are identical with and without the byte pat
   expect(sum(strings.manifests, 'read')).toBe(rows);
   expect(sum(strings.manifests, 'rejected')).toBeGreaterThanOrEqual(5);
   expect(strings.rejects).toContain('unknown side');
+});
+
+it('quote shards, counts and rejects are identical with and without the byte path', async () => {
+  const { strings, bytes, rows } = await bothWays('nbbo', path.join(dir, 'data', 'nbbo', 'nbbo_2024-10-01.csv'), (variant, sample) => [
+    variant(1, ` ${sample[1]}`), variant(1, ''), variant(0, '9223372036854775807'), variant(0, '99999999999999999999'), variant(0, ''),
+    variant(2, ''), variant(2, '-5'), variant(3, '1.5'), variant(3, '99999999999999999999'), variant(1, '"A,B"'), `${variant(2, '100')}\r`,
+    sample.slice(1).join(','),
+  ]);
+  expect(bytes).toEqual(strings);
+  expect(sum(strings.manifests, 'read')).toBe(rows);
+  expect(sum(strings.manifests, 'rejected')).toBeGreaterThanOrEqual(4);
+  expect(strings.rejects).toContain('offerprice is not an integer');
 });
 
 /** Reads `files` the plain way and on their bytes, expects the same records, and gives them. */

@@ -1,7 +1,7 @@
-import { orderRow, tradeRow } from '../../src/domain/ingest-rules';
+import { orderRow, quoteRow, tradeRow } from '../../src/domain/ingest-rules';
 import { bindColumns } from '../../src/io/columns';
 import { copyBytes, viewOf } from '../../src/io/byte-copy';
-import { bigIntOf, DEFER, fieldRuns, KEEP, OrderRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
+import { bigIntOf, DEFER, fieldRuns, KEEP, OrderRowBytes, QuoteRowBytes, TradeRowBytes } from '../../src/io/row-bytes';
 
 /**
  * Differential test of the byte-level order rule against orderRow (the reference): on random rows, valid
@@ -122,6 +122,50 @@ describe('TradeRowBytes agrees with tradeRow', () => {
       expect([fast.security, fast.date, fast.line.toString('utf8', 0, fast.lineLength)]).toEqual([slow.security, slow.date, slow.line]);
     }
     expect(validAnswered / validRows).toBeGreaterThan(0.5);
+    expect(kept).toBeGreaterThan(5000);
+  });
+});
+
+describe('QuoteRowBytes agrees with quoteRow', () => {
+  const QUOTE = ['timestamp', 'orderbookid', 'bidprice', 'offerprice'];
+  const layouts: [string, string[]][] = [
+    ['every column', QUOTE],
+    ['reordered, with extra columns', ['offerprice', 'venue', 'orderbookid', 'bidprice', 'timestamp', 'extra']],
+  ];
+  const quoteValue = (name: string, r: () => number, broken: boolean): string => {
+    if (broken) return valueFor('x', r, true);
+    switch (name) {
+      case 'timestamp': return valueFor('timestamp', r, false);
+      case 'orderbookid': return valueFor('security_code', r, false);
+      case 'bidprice': case 'offerprice': return valueFor('national_bid', r, false);
+      default: return valueFor('participantid', r, false);
+    }
+  };
+  it.each(layouts)('%s: 20,000 random rows, same outcome, date and line whenever the byte path answers', (_name, header) => {
+    const cols = bindColumns('nbbo', header, {}, 'test.csv');
+    const fast = new QuoteRowBytes(cols, header.length);
+    const r = rng(header.length * 15485863);
+    let kept = 0, validRows = 0, validAnswered = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const broken = r() < 0.3 ? Math.floor(r() * header.length) : -1;
+      let fields = header.map((h, i) => quoteValue(h, r, i === broken));
+      if (r() < 0.03) fields = r() < 0.5 ? fields.slice(1) : [...fields, '9'];
+      const text = fields.join(',');
+      const buf = Buffer.from(`xx${text}yy`);
+      const verdict = fast.route(buf, 2, buf.length - 2);
+      const slow = quoteRow(text.split(','), cols, header.length);
+      if (broken < 0 && fields.length === header.length && slow.kind === 'keep') {
+        validRows++;
+        if (verdict !== DEFER) validAnswered++;
+      }
+      if (verdict === DEFER) continue;
+      expect(verdict).toBe(KEEP);
+      expect(slow.kind).toBe('keep');
+      if (slow.kind !== 'keep') continue;
+      kept++;
+      expect([fast.security, fast.date, fast.line.toString('utf8', 0, fast.lineLength)]).toEqual([slow.security, slow.date, slow.line]);
+    }
+    expect(validAnswered / validRows).toBeGreaterThan(0.9);
     expect(kept).toBeGreaterThan(5000);
   });
 });

@@ -20,9 +20,9 @@ it('orders splits by bytes times their kind\'s cost, longest first, ties in the 
   ];
   expect(shardOrder(splits).map((s) => s.id)).toEqual(['nbbo-00000', 'orders-00000', 'trades-00000', 'other-00000', 'orders-00001', 'trades-00001']);
   expect(splits.map((s) => s.id)[0]).toBe('orders-00000'); // the input is left as it was
-  // A small quote split still goes before a larger order split only while its string rule costs more.
+  // A small quote split goes after a larger order split when its cost is less.
   expect(shardOrder([split('orders-00000', 'orders', 67e6), split('nbbo-00000', 'nbbo', 5e6)]).map((s) => s.id)).toEqual(['orders-00000', 'nbbo-00000']);
-  const packed = packSplits([{ index: 0, kind: 'nbbo', size: 10 }, { index: 1, kind: 'orders', size: 100, cuts: [{ offset: 50, line: 9 }] }], 60);
+  const packed = packSplits([{ index: 0, kind: 'nbbo', size: 20 }, { index: 1, kind: 'orders', size: 100, cuts: [{ offset: 50, line: 9 }] }], 60);
   expect(shardOrder(packed).map((s) => s.id)).toEqual(['nbbo-00000', 'orders-00000', 'orders-00001']);
 });
 

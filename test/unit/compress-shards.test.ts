@@ -1,7 +1,9 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { forEachShardFrame, isShardFrames } from '../../src/io/shard-codec';
+import { jobRecordsDir } from '../../src/io/paths';
+import { DamagedShardError, forEachShardFrame, isShardFrames } from '../../src/io/shard-codec';
+import { failureKind } from '../../src/jobs/errors';
 import { readOrderEvents } from '../../src/io/shard-reader';
 import { generate } from '../../src/generator/generate';
 import { analysePartition } from '../../src/jobs/analyse-partition';
@@ -75,4 +77,20 @@ it('reads the gzipped shards of earlier versions (a work folder kept across an u
   expect(fromPlain.length).toBeGreaterThan(1000);
   expect(await events(old)).toEqual(fromPlain);
   expect(await events(gz.shards[plain.shards.indexOf(order)])).toEqual(fromPlain);
+});
+
+it('a job whose compressed shard was damaged after sharding fails as CorruptState, naming the shard, and commits nothing', async () => {
+  const sharded = await shardedRun({ name: 'damaged', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' } });
+  const [job] = await jobsOf(sharded);
+  const prepared = await prepareJob(sharded.plan, sharded.paths, { run: sharded.result.run, security: job.security, date: job.date });
+  if (prepared.kind !== 'run') throw new Error('expected the job to run');
+  const shard = filesUnder(sharded.paths.shards).find((f) => f.includes(`${path.sep}orders${path.sep}${job.security}${path.sep}${job.date}${path.sep}`))!;
+  const bytes = readFileSync(shard);
+  bytes[bytes.length - 3] ^= 0x40; // one bit of the last frame's Brotli stream
+  writeFileSync(shard, bytes);
+  const failure = await analysePartition(prepared.task).then(() => null, (e: unknown) => e);
+  expect(failure).toBeInstanceOf(DamagedShardError);
+  expect((failure as Error).message).toContain(`${shard}: shard file is damaged at byte `);
+  expect(failureKind(failure)).toBe('CorruptState');
+  expect(existsSync(path.join(jobRecordsDir(sharded.paths.out, job.security, job.date), 'manifest.json'))).toBe(false);
 });

@@ -34,7 +34,7 @@ export interface ShardTask {
   maxRejectShare: number;
   /** Rows buffered (about 256 bytes each) before the shards are flushed: bounds this task's memory. */
   chunkRows: number;
-  /** Gzip the shards (config `processing.compressShards`). @default false */
+  /** Compress the shards (config `processing.compressShards`, io/shard-codec). @default false */
   compressShards?: boolean;
   /** Route rows through the byte-level rules first (off only to test them against the string rules). @default true */
   bytePath?: boolean;

@@ -5,10 +5,18 @@ import { type BatchedStatuses, JobStatusKey, RunNameKey, securityProgressQuery, 
 import type { JobResult, RetrySettings, RunRef, SecurityResult } from './types';
 import { failureMessage, historyIsLong, inPool } from './util';
 
-const { listJobBatches, listJobDates, recordJobStatuses } = proxyActivities<typeof activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 5 },
-});
+/**
+ * The security workflow's short bookkeeping activities (list its dates, record its jobs' statuses): they
+ * take milliseconds and send no heartbeats, so their start-to-close timeout is how long a worker that died
+ * holding one stalls the security. Twice the job heartbeat timeout (at least 30 s) finds that out as soon
+ * as a lost job activity would be found.
+ */
+function bookkeeping(heartbeatTimeoutSeconds: number) {
+  return proxyActivities<typeof activities>({
+    startToCloseTimeout: Math.max(30, 2 * heartbeatTimeoutSeconds) * 1000,
+    retry: { maximumAttempts: 5 },
+  });
+}
 
 /** What one execution hands to the next through continue-as-new: dates still to run and counts so far. */
 export interface SecurityCarry {
@@ -52,7 +60,7 @@ export interface SecurityInput {
  * number of dates. The parent's `executeChild` follows the chain and gets the last execution's result.
  */
 /** Executions started before small-job batches replay with one job workflow per date. */
-async function listGroups(run: RunRef, security: string): Promise<string[][]> {
+async function listGroups(run: RunRef, security: string, { listJobBatches, listJobDates }: ReturnType<typeof bookkeeping>): Promise<string[][]> {
   if (patched('job-batches')) return listJobBatches(run, security);
   return (await listJobDates(run, security)).map((d) => [d]);
 }
@@ -64,7 +72,8 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
   let total = input.carry?.total ?? 0;
   const batched: BatchedStatuses = input.carry?.batched ?? {};
   setHandler(securityProgressQuery, () => ({ ...result, total, running, batched }));
-  const groups = input.carry ? input.carry.groups ?? input.carry.dates.map((d) => [d]) : await listGroups(input.run, input.security);
+  const short = bookkeeping(input.heartbeatTimeoutSeconds ?? 60);
+  const groups = input.carry ? input.carry.groups ?? input.carry.dates.map((d) => [d]) : await listGroups(input.run, input.security, short);
   if (!input.carry) total = groups.reduce((n, g) => n + g.length, 0);
   const parentId = workflowInfo().workflowId;
   const maxEvents = input.maxHistoryEvents ?? 8000;
@@ -72,7 +81,7 @@ export async function securityWorkflow(input: SecurityInput): Promise<SecurityRe
   // What each job workflow returned, recorded for the merge (a file per execution: the record stays small).
   const statuses: Record<string, 'done' | 'skipped'> = {};
   const record = async (): Promise<void> => {
-    if (patched('record-job-statuses')) await recordJobStatuses({ run: input.run, security: input.security, segment, statuses });
+    if (patched('record-job-statuses')) await short.recordJobStatuses({ run: input.run, security: input.security, segment, statuses });
   };
 
   const runJob = async (date: string): Promise<void> => {

@@ -36,14 +36,20 @@ export async function ensureDataset(ds: Dataset): Promise<string> {
   return dir;
 }
 
-/** A run config over a dataset's inputs (or another input folder), all paths under the shared data folder. */
+/**
+ * A run config over a dataset's inputs (or another input folder), all paths under the shared data folder.
+ * Every date runs as its own job workflow (`smallJobs.perBatch` 1, kept when `extra` gives other processing
+ * settings): the scenarios find, kill and cancel job workflows and count them by TradeDate and JobStatus.
+ * Batched dates are covered by test/integration (small-job-batches, fault-worker-kills, lost-bookkeeping).
+ */
 export function runConfig(name: string, inputs: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const processing = (extra.processing ?? { splitBytes: 1024 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 4 }) as Record<string, unknown>;
   return {
     name, baseDir: DATA,
     inputs: { orders: `${inputs}/orders`, trades: `${inputs}/trades`, nbbo: `${inputs}/nbbo` },
-    processing: { splitBytes: 1024 * 1024, heartbeatTimeoutSeconds: 5, jobConcurrency: 4 },
     retry: { maximumAttempts: 20, initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2 },
     ...extra,
+    processing: { smallJobs: { perBatch: 1 }, ...processing },
   };
 }
 

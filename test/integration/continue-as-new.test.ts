@@ -37,7 +37,8 @@ it('the run and its security workflows continue as new under a small history lim
     taskQueue: queue, workflowId: 'sweepflow-can',
     args: [{
       name: 'can', baseDir: dir, inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo' },
-      processing: { jobConcurrency: PENDING_CHILDREN_LIMIT, securityConcurrency: 2 },
+      // One job workflow per date (smallJobs.perBatch 1): the children are what fill the histories here.
+      processing: { jobConcurrency: PENDING_CHILDREN_LIMIT, securityConcurrency: 2, smallJobs: { perBatch: 1 } },
     }],
   });
   expect(result).toMatchObject({ jobs: 14, done: 14, skipped: 0, failed: 0 });

@@ -22,7 +22,8 @@ function config(name: string): Record<string, unknown> {
     name, baseDir: dir,
     inputs: { orders: 'data/orders', trades: 'data/trades', nbbo: 'data/nbbo', participants: 'data/participants.csv' },
     output: { dir: 'out', workDir: 'work', formats: ['parquet', 'csv'] },
-    processing: { shardConcurrency: 2, jobConcurrency: 3, securityConcurrency: 2 },
+    // One job workflow per date (smallJobs.perBatch 1): this file shows the whole workflow tree in the UI.
+    processing: { shardConcurrency: 2, jobConcurrency: 3, securityConcurrency: 2, smallJobs: { perBatch: 1 } },
   };
 }
 

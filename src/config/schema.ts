@@ -135,10 +135,10 @@ export const configSchema = z.strictObject({
      * at most `perBatch` dates and `batchRows` kept rows to an activity, with no job workflow of their own. A
      * job workflow costs the Temporal server about 50 ms of CPU (on the bench, 110 jobs of ~107k rows: server
      * 6.9-8.3 CPU-s as job workflows, 2.0-2.6 in batches), more than a few hundred rows cost to analyse and a
-     * noticeable share of a 100k-row job. Each date still commits, skips and is counted as
-     * its own job, and the `securityProgress` query and `sweepflow status` show it; when a batch fails, its
-     * dates run again one job workflow each, so a failure is retried and reported for its own date (with its
-     * `JobStatus` and `TradeDate` in the UI). `perBatch: 1` gives every job its own workflow.
+     * noticeable share of a 100k-row job. Each date still commits, skips and is counted as its own job, and
+     * the `securityProgress` query and `sweepflow status` show it; when a batch fails, its dates run again
+     * one job workflow each, so a failure is retried and reported for its own date (with its `JobStatus` and
+     * `TradeDate` in the UI). `perBatch: 1` gives every job its own workflow.
      * @default { maxRows: 250000, perBatch: 25, batchRows: 1000000 }
      */
     smallJobs: z.strictObject({

@@ -54,6 +54,12 @@ export interface TestEnv {
 
 let bundle: WorkflowBundleWithSourceMap | null = null;
 
+/** The pipeline's workflow code, bundled once per test file and shared by its workers. */
+export async function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
 /**
  * A real Temporal dev server started through the project's own code (scripts/ensure-temporal.sh finds or
  * builds the CLI), in memory, on free ports, with the pipeline's search attributes registered.
@@ -69,11 +75,11 @@ export async function startTestEnv(name: string, extraArgs: string[] = []): Prom
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = checkedClient(new Client({ connection }));
   const workers: { worker: Worker; done: Promise<void> }[] = [];
-  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const workflows = await workflowBundle();
   return {
     server, client, connection, nativeConnection, address: server.address,
     async startWorker(taskQueue) {
-      const { worker } = await createSweepflowWorker({ connection: nativeConnection, taskQueue, workflowBundle: bundle!, shutdownGraceSeconds: 1 });
+      const { worker } = await createSweepflowWorker({ connection: nativeConnection, taskQueue, workflowBundle: workflows, shutdownGraceSeconds: 1 });
       workers.push({ worker, done: worker.run() });
       return worker;
     },

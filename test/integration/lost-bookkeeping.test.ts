@@ -2,11 +2,11 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import * as activities from '../../src/activities';
 import { generate } from '../../src/generator/generate';
 import type { RunResult } from '../../src/workflows/types';
-import { startTestEnv, TEST_OUTPUT, type TestEnv } from '../helpers/temporal-env';
+import { startTestEnv, TEST_OUTPUT, workflowBundle, type TestEnv } from '../helpers/temporal-env';
 
 /**
  * A worker that dies holding one of a security workflow's short bookkeeping activities (here
@@ -33,7 +33,7 @@ beforeAll(async () => {
   };
   worker = await Worker.create({
     connection: env.nativeConnection, taskQueue: queue, shutdownGraceTime: '1 second',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await workflowBundle(),
     activities: { ...activities, recordJobStatuses },
   });
   running = worker.run();

@@ -43,9 +43,13 @@ function partitionColumns<T>(ctx: TableContext, withReference: boolean): ColumnS
   ];
 }
 
-/** A DOUBLE column from a typed one (NaN a null), the first `n` rows. */
+/**
+ * A DOUBLE column from a typed one (NaN a null), the first `n` rows. Not declared distinct: a job's basis-
+ * point measures come from a few hundred prices, so most hold a few thousand values in 14,000 rows and
+ * their dictionary pages are smaller and faster to write than PLAIN ones.
+ */
 function typed<T>(name: string, column: Float64Array, n: number): ColumnSpec<T> {
-  return { name, type: 'DOUBLE', doubles: column.subarray(0, n), distinct: true };
+  return { name, type: 'DOUBLE', doubles: column.subarray(0, n) };
 }
 
 /** Mids from twice their value (NaN stays a null). */

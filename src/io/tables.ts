@@ -23,8 +23,8 @@ interface ColumnHead {
   name: string;
   type: ColumnType;
   /**
-   * Mostly distinct values (ids, nanosecond times, ratios): written PLAIN, without building a dictionary
-   * that would be thrown away.
+   * Mostly distinct values (ids, nanosecond times): written PLAIN, without building a dictionary that
+   * would be thrown away.
    * @default false
    */
   distinct?: boolean;

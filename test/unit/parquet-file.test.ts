@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { dictionaryOf, parquetFile, type ParquetColumnData, type ParquetColumnType } from '../../src/io/parquet-file';
+import { dictionaryOf, pageCodec, parquetFile, type ParquetColumnData, type ParquetColumnType } from '../../src/io/parquet-file';
 
 /**
  * The project's Parquet writer against hyparquet-writer, its oracle: random tables (every column type,
@@ -158,6 +158,58 @@ describe('parquetFile', () => {
   it('refuses a non-integer INT64 and an out-of-range INT32, naming table, column and row', () => {
     expect(() => parquetFile('orders', [{ name: 'qty', type: 'INT64', values: [1, 2, 2.5] }], 3)).toThrow('orders.qty, row 3: 2.5 is not an integer below 2^53');
     expect(() => parquetFile('orders', [{ name: 'n', type: 'INT32', values: [2 ** 31] }], 1)).toThrow('orders.n, row 1: 2147483648 is not a 32-bit integer');
+  });
+
+  it('leaves a column chunk uncompressed when Snappy would hardly shrink its data page, and reads it back (hyparquet, DuckDB)', async () => {
+    const r = rng(7);
+    const n = 20_000; // pages of at least two codec samples (8 KiB each), the 11-bit indexes too
+    // Nanosecond times 0 to 2^32 ns apart: their low bytes are noise, as a job's arrival times are.
+    let t = 1727740800000000000n;
+    const times = Array.from({ length: n }, () => (t += BigInt(Math.floor(r() * 2 ** 32))));
+    const prices = Array.from({ length: n }, (_, i) => 1000 + (i % 40));
+    // 2,000 values in random order: a dictionary whose 11-bit indexes are noise too.
+    const noisy = Array.from({ length: n }, () => Math.floor(r() * 2000) / 8);
+    const columns: ParquetColumnData[] = [
+      { name: 'time', type: 'INT64', values: times, distinct: true }, // as INT64: DuckDB reads a UTC TIMESTAMP(NANOS) to microseconds
+      { name: 'price', type: 'INT64', values: prices },
+      { name: 'noisy', type: 'DOUBLE', values: noisy },
+      { name: 'few', type: 'INT64', values: times.slice(0, 3).concat(new Array(n - 3).fill(null)), distinct: true },
+    ];
+    const file = parquetFile('t', columns, n);
+    const chunks = parquetMetadata(arrayBuffer(file)).row_groups[0].columns.map((c) => c.meta_data!);
+    expect(chunks.map((c) => c.codec)).toEqual(['UNCOMPRESSED', 'SNAPPY', 'UNCOMPRESSED', 'SNAPPY']);
+    expect(chunks[2].encodings).toContain('RLE_DICTIONARY'); // its dictionary page is uncompressed with it
+    const back = await parquetReadObjects({ file: arrayBuffer(file) });
+    expect(back.map((row) => row.price)).toEqual(prices.map(BigInt));
+    expect(back.map((row) => row.noisy)).toEqual(noisy);
+    expect(back.slice(0, 4).map((row) => row.few)).toEqual([...times.slice(0, 3), null]);
+
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sweepflow-pq-'));
+    try {
+      const c = await (await DuckDBInstance.create(':memory:')).connect();
+      writeFileSync(path.join(dir, 't.parquet'), file);
+      const got = (await c.runAndReadAll(`SELECT "time"::VARCHAR AS time, noisy FROM '${path.join(dir, 't.parquet')}'`)).getRowObjects();
+      expect(got.map((row) => row.time)).toEqual(times.map(String));
+      expect(got.map((row) => row.noisy)).toEqual(noisy);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('chooses the codec from a sample of the page: Snappy unless it saves under an eighth of it; small pages always Snappy', () => {
+    const r = rng(3);
+    const noise = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+    expect(pageCodec(noise(20_000))).toBe('UNCOMPRESSED');
+    expect(pageCodec(noise(16_383))).toBe('SNAPPY'); // below two samples
+    expect(pageCodec(new Uint8Array(20_000).fill(7))).toBe('SNAPPY');
+    // Noise with every fourth byte fixed: Snappy finds nothing to repeat; noise in half the bytes, it does.
+    const mostly = noise(40_000);
+    for (let i = 0; i < mostly.length; i += 4) mostly[i] = 0;
+    expect(pageCodec(mostly)).toBe('UNCOMPRESSED');
+    const half = noise(40_000);
+    for (let i = 0; i < half.length; i += 16) half.fill(0, i, i + 8);
+    expect(pageCodec(half)).toBe('SNAPPY');
   });
 
   it('is read by DuckDB with exact INT64, doubles, text and nulls', async () => {

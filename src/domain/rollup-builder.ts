@@ -67,12 +67,44 @@ function addBuilding(a: Building, b: Building): void {
   }
 }
 
+/** Adds a cell's sums, participant, security and price extremes to `acc`. */
+function addCell(acc: Building, cell: { sums: Building; participantId: string; security: string }): void {
+  addBuilding(acc, cell.sums);
+  acc.participants.add(cell.participantId);
+  acc.securities.add(cell.security);
+  // A cell's own sets are empty; a family's sum of cells holds theirs.
+  if (cell.sums.participants.size > 0) for (const p of cell.sums.participants) acc.participants.add(p);
+  if (cell.sums.securities.size > 0) for (const s of cell.sums.securities) acc.securities.add(s);
+  acc.minPrice = minOf(acc.minPrice, cell.sums.minPrice);
+  acc.maxPrice = maxOf(acc.maxPrice, cell.sums.maxPrice);
+}
+
 /** Orders alike in every attribute a level groups by, and their sums (a cell's own sets are not used). */
 interface Cell {
   keys: Record<Level, string | null>;
+  /** Per family of LEVEL_FAMILIES, the cell's keys at its levels as one text: cells alike there share it. */
+  familyKeys: string[];
   participantId: string;
   security: string;
   sums: Building;
+}
+
+/**
+ * Levels whose groups one key decides: a cell's security_date key (security|date) gives its key at each of
+ * the first five levels, its hourly_series key (date and hour) its key at both of the last two (groupKeys
+ * in rollups.ts). So a job's 2,400 cells fall in one and about seven such groups; `build` sums the cells of
+ * each and adds that sum to every level of the family: 7 additions per cell instead of 12, and each level's
+ * groups get exactly the cells they would one by one.
+ */
+const LEVEL_FAMILIES: readonly { by: Level; levels: readonly Level[] }[] = [
+  { by: 'security_date', levels: ['global', 'security', 'date', 'security_date', 'daily_series'] },
+  { by: 'hourly_series', levels: ['hour', 'hourly_series'] },
+];
+const SINGLE_LEVELS: readonly Level[] = LEVELS.filter((l) => !LEVEL_FAMILIES.some((f) => f.levels.includes(l)));
+
+/** Per family, the key its cells are summed by: its `by` key, or all its keys as one text where that is null. */
+function familyKeysOf(keys: Record<Level, string | null>): string[] {
+  return LEVEL_FAMILIES.map((f) => keys[f.by] ?? JSON.stringify(f.levels.map((l) => keys[l])));
 }
 
 const STATUS_CODE: Record<FillStatus, number> = { FILLED: 0, PARTIAL: 1, UNFILLED: 2 };
@@ -192,7 +224,8 @@ export class RollupBuilder {
     const code = (((o.hour * 65_536 + bucket) * 4 + STATUS_CODE[o.fillStatus]) * 4 + (o.scenario === null ? 3 : SCENARIO_CODE[o.scenario])) * 2 + (o.isSweep ? 1 : 0);
     let cell = byRest.get(code);
     if (!cell) {
-      cell = { keys: groupKeys(o), participantId: o.participantId, security: o.security, sums: this.building() };
+      const keys = groupKeys(o);
+      cell = { keys, familyKeys: familyKeysOf(keys), participantId: o.participantId, security: o.security, sums: this.building() };
       byRest.set(code, cell);
       this.cellOrder.push(cell);
     }
@@ -205,7 +238,7 @@ export class RollupBuilder {
     const id = LEVELS.map((l) => keys[l]).join('\u0000');
     let cell = this.oddCells.get(id);
     if (!cell) {
-      this.oddCells.set(id, (cell = { keys, participantId: o.participantId, security: o.security, sums: this.building() }));
+      this.oddCells.set(id, (cell = { keys, familyKeys: familyKeysOf(keys), participantId: o.participantId, security: o.security, sums: this.building() }));
       this.cellOrder.push(cell);
     }
     return cell;
@@ -213,21 +246,26 @@ export class RollupBuilder {
 
   /** Adds every cell to its group of each level, in the order the cells were made (so groups keep the order of their first order). */
   private flushCells(): void {
+    // Per family, the cells alike at its levels summed together, in the order of their first cell.
+    const families = LEVEL_FAMILIES.map(() => new Map<string, Cell>());
     for (const cell of this.cellOrder) {
-      for (let l = 0; l < LEVELS.length; l++) {
-        const level = LEVELS[l], key = cell.keys[level];
-        if (key === null) continue;
-        const acc = this.group(level, key);
-        addBuilding(acc, cell.sums);
-        acc.participants.add(cell.participantId);
-        acc.securities.add(cell.security);
-        acc.minPrice = minOf(acc.minPrice, cell.sums.minPrice);
-        acc.maxPrice = maxOf(acc.maxPrice, cell.sums.maxPrice);
+      for (let f = 0; f < families.length; f++) {
+        let alike = families[f].get(cell.familyKeys[f]);
+        if (!alike) families[f].set(cell.familyKeys[f], (alike = { ...cell, sums: this.building() }));
+        addCell(alike.sums, cell);
       }
+      for (let l = 0; l < SINGLE_LEVELS.length; l++) this.addToLevel(SINGLE_LEVELS[l], cell);
     }
+    families.forEach((alike, f) => alike.forEach((cell) => { for (const level of LEVEL_FAMILIES[f].levels) this.addToLevel(level, cell); }));
     this.cells.clear();
     this.oddCells.clear();
     this.cellOrder.length = 0;
+  }
+
+  /** Adds a cell (or the cells alike in a family, summed) to its group of `level`, if it has one there. */
+  private addToLevel(level: Level, cell: Cell): void {
+    const key = cell.keys[level];
+    if (key !== null) addCell(this.group(level, key), cell);
   }
 
   /**

@@ -127,6 +127,10 @@ it('adds orders through their cells to the same groups, sums, participants, secu
       }
     }
     const built = builder.build();
+    // Each level's groups in the order of their first order (want's keys were inserted in that order).
+    for (const level of LEVELS) {
+      expect([level, [...built[level].keys()]]).toEqual([level, [...want.keys()].filter((id) => id.startsWith(`${level}/`)).map((id) => id.slice(level.length + 1))]);
+    }
     const got = new Map<string, Accumulator>(LEVELS.flatMap((level) => [...built[level]].map(([key, a]) => [`${level}/${key}`, a] as const)));
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [id, w] of want) {

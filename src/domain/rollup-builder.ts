@@ -82,7 +82,7 @@ function addCell(acc: Building, cell: { sums: Building; participantId: string; s
 /** Orders alike in every attribute a level groups by, and their sums (a cell's own sets are not used). */
 interface Cell {
   keys: Record<Level, string | null>;
-  /** Per family of LEVEL_FAMILIES, the cell's keys at its levels as one text: cells alike there share it. */
+  /** Per family of LEVEL_FAMILIES, the key the family sums its cells by (familyKeysOf). */
   familyKeys: string[];
   participantId: string;
   security: string;
@@ -244,7 +244,10 @@ export class RollupBuilder {
     return cell;
   }
 
-  /** Adds every cell to its group of each level, in the order the cells were made (so groups keep the order of their first order). */
+  /**
+   * Adds every cell to its group of each level (through its families' sums, LEVEL_FAMILIES), in the order
+   * the cells were made, so groups keep the order of their first order.
+   */
   private flushCells(): void {
     // Per family, the cells alike at its levels summed together, in the order of their first cell.
     const families = LEVEL_FAMILIES.map(() => new Map<string, Cell>());

@@ -40,9 +40,12 @@ export interface ParquetColumnData {
 /** A column's values: any values (null or undefined is a null), or a DOUBLE column's Float64Array (NaN is a null). */
 export type ColumnValues = readonly unknown[] | Float64Array;
 
-/** 1 where a column's row holds a value, 0 where it is null: one loop per kind of column, so each stays monomorphic. */
+/**
+ * 1 where a column's row holds a value, 0 where it is null: one loop per kind of column, so each stays
+ * monomorphic. The array is scratch reused by the next column (see `scratch`).
+ */
 function presence(values: ColumnValues): Uint8Array {
-  const present = new Uint8Array(values.length);
+  const present = scratchArray('present', values.length);
   if (values instanceof Float64Array) {
     for (let i = 0; i < values.length; i++) present[i] = values[i] === values[i] ? 1 : 0;
   } else {
@@ -97,11 +100,14 @@ class Bytes {
 const MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
 
 /**
- * A page body and a dictionary page, reused column after column and file after file (parquetFile is
- * synchronous, so nothing else writes them meanwhile). Fresh buffers per column were freed only by V8's
- * next full collection, and a job thread held 20-25 MB of them after writing its tables.
+ * A page body, a dictionary page, a column's presence flags and its dictionary indexes, reused column after
+ * column and file after file (parquetFile is synchronous, so nothing else writes them meanwhile). Fresh
+ * buffers per column were freed only by V8's next full collection: a job thread held 20-25 MB of pages after
+ * writing its tables, and the per-column index arrays were the largest share of what a job allocated
+ * (234 MB of 1,467 for 22 bench jobs).
  */
 const scratch = { body: new Bytes(64 * 1024), plain: new Bytes(64 * 1024) };
+const scratchArrays = { present: new Uint8Array(1024), idx: new Int32Array(1024) };
 
 function scratchBytes(which: keyof typeof scratch, size: number): Bytes {
   const b = scratch[which];
@@ -110,8 +116,18 @@ function scratchBytes(which: keyof typeof scratch, size: number): Bytes {
   return b;
 }
 
+/** The scratch array `which`, of at least `length` elements (its contents are left over from earlier use). */
+function scratchArray<K extends keyof typeof scratchArrays>(which: K, length: number): (typeof scratchArrays)[K] {
+  const a = scratchArrays[which];
+  if (a.length >= length) return a;
+  const grown = Math.max(length, 2 * a.length);
+  return (scratchArrays[which] = (which === 'idx' ? new Int32Array(grown) : new Uint8Array(grown)) as (typeof scratchArrays)[K]);
+}
+
 function trimScratch(): void {
   for (const k of ['body', 'plain'] as const) if (scratch[k].buf.length > MAX_KEPT_SCRATCH) scratch[k] = new Bytes(64 * 1024);
+  if (scratchArrays.present.length > MAX_KEPT_SCRATCH) scratchArrays.present = new Uint8Array(1024);
+  if (scratchArrays.idx.length > MAX_KEPT_SCRATCH / 4) scratchArrays.idx = new Int32Array(1024);
   numberIndex.trim();
 }
 
@@ -206,16 +222,19 @@ function daysOf(text: string): number {
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? NaN : ms / 86_400_000;
 }
 
-/** Definition levels (0 null, 1 present) as RLE runs, with the 4-byte length prefix of a v1 data page. */
-function writeDefinitionLevels(out: Bytes, present: Uint8Array): void {
+/**
+ * Definition levels (0 null, 1 present) of the first `rows` flags as RLE runs, with the 4-byte length prefix
+ * of a v1 data page.
+ */
+function writeDefinitionLevels(out: Bytes, present: Uint8Array, rows: number): void {
   const at = out.n;
   out.room(4);
   out.n += 4;
   let i = 0;
-  while (i < present.length) {
+  while (i < rows) {
     const level = present[i];
     let j = i + 1;
-    while (j < present.length && present[j] === level) j++;
+    while (j < rows && present[j] === level) j++;
     out.varint((j - i) * 2);
     out.byte(level);
     i = j;
@@ -270,6 +289,7 @@ function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: numb
 
 interface Dictionary {
   values: unknown[];
+  /** The index of each present value, in its first `count` elements: scratch, reused by the next column. */
   idx: Int32Array;
   count: number;
 }
@@ -280,14 +300,22 @@ function dictionaryLimit(rows: number): number {
 }
 
 /**
+ * Present values looked at before a column whose values so far are all distinct is written PLAIN: a
+ * dictionary was otherwise tried on half its rows before it was given up (a fill's quote age, an order's
+ * durations), and a column that repeats only later loses some compression, nothing else.
+ */
+const DISTINCT_PROBE = 1024;
+
+/**
  * The column's dictionary (its values in first-seen order, equal as a Map's keys are: -0 is 0, NaN is NaN)
- * and per-value indexes, or null when it would hold over half the values. Exported for its test.
+ * and per-value indexes, or null when it would hold over half the values or its first DISTINCT_PROBE + 1
+ * present values are all distinct. `present` flags the first values.length rows. Exported for its test.
  */
 export function dictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
   const limit = dictionaryLimit(values.length);
   const index = numberIndex.reset();
   const dict: number[] = [];
-  const idx = new Int32Array(values.length);
+  const idx = scratchArray('idx', values.length);
   let count = 0;
   for (let i = 0; i < values.length; i++) {
     if (present[i] === 0) continue;
@@ -295,7 +323,7 @@ export function dictionaryOf(values: ColumnValues, present: Uint8Array): Diction
     if (typeof v !== 'number') return keyedDictionaryOf(values, present);
     let k = index.find(v, dict.length);
     if (k < 0) {
-      if (dict.length >= limit) return null;
+      if (dict.length >= limit || (count === DISTINCT_PROBE && dict.length === count)) return null;
       k = dict.length;
       dict.push(v);
     }
@@ -308,7 +336,7 @@ export function dictionaryOf(values: ColumnValues, present: Uint8Array): Diction
 function keyedDictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
   const index = new Map<unknown, number>();
   const dict: unknown[] = [];
-  const idx = new Int32Array(values.length);
+  const idx = scratchArray('idx', values.length);
   let count = 0;
   const limit = dictionaryLimit(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -316,7 +344,7 @@ function keyedDictionaryOf(values: ColumnValues, present: Uint8Array): Dictionar
     const v = values[i];
     let k = index.get(v);
     if (k === undefined) {
-      if (dict.length >= limit) return null;
+      if (dict.length >= limit || (count === DISTINCT_PROBE && dict.length === count)) return null;
       index.set(v, (k = dict.length));
       dict.push(v);
     }
@@ -466,7 +494,7 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
     const plain = scratchBytes('plain', dict ? dict.values.length * 8 : 0);
     try {
       if (dict) writePlain(plain, c.type, dict.values);
-      writeDefinitionLevels(body, present);
+      writeDefinitionLevels(body, present, rowCount);
       if (dict) writeIndexes(body, dict.idx, dict.count, Math.max(1, 32 - Math.clz32(dict.values.length - 1)));
       else writePlain(body, c.type, values);
     } catch (e) {

@@ -247,7 +247,10 @@ describe('parquetFile', () => {
 });
 
 describe('dictionaryOf', () => {
-  /** The oracle: a Map's keys (SameValueZero: -0 is 0, NaN is NaN) in first-seen order, null past half the rows. */
+  /**
+   * The oracle: a Map's keys (SameValueZero: -0 is 0, NaN is NaN) in first-seen order; null past half the rows,
+   * or when the first 1,025 present values are all distinct.
+   */
   function byMap(values: readonly unknown[], present: Uint8Array): { values: unknown[]; idx: number[] } | null {
     const index = new Map<unknown, number>();
     const dict: unknown[] = [];
@@ -257,6 +260,7 @@ describe('dictionaryOf', () => {
       let k = index.get(values[i]);
       if (k === undefined) {
         if (dict.length >= values.length / 2) return null;
+        if (idx.length === 1024 && dict.length === 1024) return null;
         index.set(values[i], (k = dict.length));
         dict.push(values[i]);
       }
@@ -293,6 +297,21 @@ describe('dictionaryOf', () => {
     }
     expect(kept).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(10);
+  });
+
+  it('gives up a column whose first 1,025 present values are all distinct, numbers or text, though a dictionary would pay later', () => {
+    for (const make of [(k: number) => k * 0.5, (k: number) => `v${k}`]) {
+      // 1,025 distinct values, then 20,000 rows of the first ten: a 1,025-value dictionary for 21,025 rows.
+      const values = [...Array.from({ length: 1025 }, (_, k) => make(k)), ...Array.from({ length: 20_000 }, (_, i) => make(i % 10))];
+      expect(dictionaryOf(values, new Uint8Array(values.length).fill(1))).toBeNull();
+      // One repeat among the first 1,025 keeps the dictionary: nulls do not count towards the probe.
+      const repeat = [...values.slice(0, 1024), make(3), null, ...values.slice(1024)];
+      const got = dictionaryOf(repeat, Uint8Array.from(repeat, (v) => (v === null ? 0 : 1)))!;
+      expect(got.values.length).toBe(1025);
+      expect(got.count).toBe(repeat.length - 1);
+      expect(got.idx[1024]).toBe(3);
+      expect(got.idx[1025]).toBe(1024);
+    }
   });
 
   it('takes text and mixed columns through a Map', () => {

@@ -13,10 +13,10 @@ import type { Quote, TradeSide } from '../domain/types';
 import { jsonText, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { deleteJobShards } from './job-shards';
 import { outputFile, type JobManifest, type OutputFile } from './manifest';
-import { candidateColumns, fillColumns, matchColumns, orderColumns, type MatchRow, type TableContext } from '../io/job-files';
+import { candidateColumns, fillColumns, fillSource, matchColumns, orderColumns, type MatchRow, type TableContext } from '../io/job-files';
 import { jobRecordsDir, jobTableFile, type JobTable, type OutputFormat } from '../io/paths';
 import { orderIdKey, readOrderEvents, readQuotes, readTrades } from '../io/shard-reader';
-import { writeTable, type ColumnSpec } from '../io/tables';
+import { writeTable, type ColumnSpec, type SourceArg } from '../io/tables';
 import { sydneyHour, sydneyHourOfMillis } from '../domain/sydney-time';
 import type { JobInputs } from './types';
 
@@ -159,23 +159,23 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     markoutHorizons: task.settings.markoutHorizons,
   };
   const written: OutputFile[] = [];
-  const write = async <T>(table: JobTable, columns: ColumnSpec<T>[], rows: readonly T[]): Promise<void> => {
+  const write = async <T, S extends object>(table: JobTable, columns: readonly ColumnSpec<T, S>[], rows: readonly T[], source: S): Promise<void> => {
     const files = task.formats.map((format) => ({ format, rel: jobTableFile(table, task.security, task.date, format) }));
-    const out = await writeTable(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })));
+    const out = await writeTable<T, S>(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })), ...([source] as SourceArg<S>));
     out.forEach((f, i) => written.push({ name: files[i].rel, bytes: f.bytes, sha1: f.sha1 }));
   };
-  await write('orders', orderColumns(ctx, table), rowNumbers(table.length));
-  await write('fills', fillColumns(ctx, table), rowNumbers(table.fills.length));
+  await write('orders', orderColumns(ctx.markoutHorizons), rowNumbers(table.length), { ctx, t: table });
+  await write('fills', fillColumns(ctx.markoutHorizons), rowNumbers(table.fills.length), fillSource(ctx, table));
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
   const sim = simulateSweeps(orders, book);
-  await write('candidates', candidateColumns(ctx), sim.candidates);
+  await write('candidates', candidateColumns, sim.candidates, { ctx });
   const who = (id: bigint): MatchRow['sweep'] => {
     const a = kept.get(id)!.states.arrival;
     return { side: a.side, participantId: a.participantId };
   };
-  await write('matches', matchColumns(ctx), sim.matches.map((m): MatchRow => ({ match: m, sweep: who(m.sweepId), liquidity: who(m.liquidityId) })));
+  await write('matches', matchColumns, sim.matches.map((m): MatchRow => ({ match: m, sweep: who(m.sweepId), liquidity: who(m.liquidityId) })), { ctx });
   const simulateMs = lap();
 
   onProgress({ phase: 'aggregate', events: n });

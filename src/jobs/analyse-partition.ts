@@ -7,9 +7,9 @@ import { isSweep } from '../domain/order-type';
 import { QuoteBook } from '../domain/quotes';
 import { RollupBuilder } from '../domain/rollup-builder';
 import { rollupToJson, type CandidateOutcome } from '../domain/rollups';
-import { simulateSweeps, type SimOrder } from '../domain/simulation';
+import { simulateSweeps, type SimMatch, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
-import type { Quote, TradeSide } from '../domain/types';
+import type { OrderEvent, Quote, TradeSide } from '../domain/types';
 import { jsonText, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { deleteJobShards } from './job-shards';
 import { outputFile, type JobManifest, type OutputFile } from './manifest';
@@ -44,19 +44,31 @@ export interface PartitionTask {
   orderFilters: { participants: string[] | null; tradingHours: { start: string; end: string } | null };
 }
 
-/** Participant list and trading-hours window, applied to an order by its arrival (both off by default). */
-export function orderRuleFilter(f: PartitionTask['orderFilters']): (s: OrderStates) => boolean {
-  const allowed = f.participants ? new Set(f.participants) : null;
-  const start = f.tradingHours ? parseTimeOfDay(f.tradingHours.start)! : null;
-  const end = f.tradingHours ? parseTimeOfDay(f.tradingHours.end)! : null;
-  return (s) => {
-    if (allowed && !allowed.has(s.arrival.participantId)) return false;
-    if (start !== null && end !== null) {
+/**
+ * Participant list and trading-hours window, applied to an order by its arrival (both off by default).
+ * This and the other per-element steps of a job below are classes and module functions, not closures made
+ * per job: V8 keeps a function's optimised code only while one of its closures lives, and closures made per
+ * job were compiled again for every job.
+ */
+export class OrderRules {
+  private readonly allowed: Set<string> | null;
+  private readonly start: number | null;
+  private readonly end: number | null;
+
+  constructor(f: PartitionTask['orderFilters']) {
+    this.allowed = f.participants ? new Set(f.participants) : null;
+    this.start = f.tradingHours ? parseTimeOfDay(f.tradingHours.start)! : null;
+    this.end = f.tradingHours ? parseTimeOfDay(f.tradingHours.end)! : null;
+  }
+
+  keeps(s: OrderStates): boolean {
+    if (this.allowed && !this.allowed.has(s.arrival.participantId)) return false;
+    if (this.start !== null && this.end !== null) {
       const t = sydneyTimeOfDayMs(nanosToMillis(s.arrival.timestamp));
-      if (t < start || t >= end) return false;
+      if (t < this.start || t >= this.end) return false;
     }
     return true;
-  };
+  }
 }
 
 /** A partition's trade quantity (all, and joined to Centre Point orders) by (trade participant, Sydney hour). */
@@ -84,6 +96,65 @@ class TradeShare {
   }
 }
 
+
+/** Order events into a job's tracker, with a progress report every 100,000 events. */
+class EventIntake {
+  events = 0;
+  constructor(private readonly tracker: OrderStateTracker, private readonly onProgress: (p: PartitionProgress) => void) {}
+
+  add(e: OrderEvent): void {
+    this.tracker.add(e);
+    if (++this.events % 100_000 === 0) this.onProgress({ phase: 'ingest', events: this.events });
+  }
+}
+
+/**
+ * A job's trades as they stream: those of kept orders are joined (only they are built and kept: memory
+ * follows the joined trades, not the partition's trade file), and every row counts towards the Centre Point
+ * share (section 12), the others summed by (participant, hour) on their bytes.
+ */
+class TradeIntake {
+  readonly joined: TradeSide[] = [];
+  constructor(private readonly kept: ReadonlyMap<bigint, SimOrder>, private readonly share: TradeShare) {}
+
+  trade(tr: TradeSide): void {
+    const joined = this.kept.has(tr.orderId);
+    if (joined) this.joined.push(tr);
+    this.share.add(tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
+  }
+
+  unwanted(participantId: string, tradeTimeMs: number, quantity: number): void {
+    this.share.add(participantId, sydneyHourOfMillis(tradeTimeMs), quantity, false);
+  }
+}
+
+/** The `orderIdKey`s of the kept orders: the trade reader's prefilter. */
+function orderIdKeys(kept: ReadonlyMap<bigint, SimOrder>): Set<number> {
+  const keys = new Set<number>();
+  for (const id of kept.keys()) keys.add(orderIdKey(id));
+  return keys;
+}
+
+/** Each kept order's joined trades onto it. */
+function attachTrades(kept: ReadonlyMap<bigint, SimOrder>, byOrder: ReadonlyMap<bigint, TradeSide[]>): void {
+  for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
+}
+
+/** A kept order's side and participant, for a match row. */
+function matchSide(kept: ReadonlyMap<bigint, SimOrder>, id: bigint): MatchRow['sweep'] {
+  const a = kept.get(id)!.states.arrival;
+  return { side: a.side, participantId: a.participantId };
+}
+
+/** Simulated matches with both orders' sides and participants. */
+function matchRows(kept: ReadonlyMap<bigint, SimOrder>, matches: readonly SimMatch[]): MatchRow[] {
+  const rows = new Array<MatchRow>(matches.length);
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i];
+    rows[i] = { match: m, sweep: matchSide(kept, m.sweepId), liquidity: matchSide(kept, m.liquidityId) };
+  }
+  return rows;
+}
 
 /** 0 to n - 1: the rows of a columnar table, for the table writer. */
 function rowNumbers(n: number): number[] {
@@ -113,40 +184,30 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   const lap = (): number => { const now = Date.now(), ms = now - t; t = now; return ms; };
 
   const tracker = new OrderStateTracker();
-  let n = 0;
-  await readOrderEvents(work(inputs.orders.files), (e) => {
-    tracker.add(e);
-    if (++n % 100_000 === 0) onProgress({ phase: 'ingest', events: n });
-  });
-  const keep = orderRuleFilter(task.orderFilters);
+  const intake = new EventIntake(tracker, onProgress);
+  await readOrderEvents(work(inputs.orders.files), intake.add.bind(intake));
+  const n = intake.events;
+  const rules = new OrderRules(task.orderFilters);
   const masks = task.settings.masks;
   const kept = new Map<bigint, SimOrder>();
   let ruleFilteredEvents = 0;
-  // Indexed loops and forEach below: this function runs once per job, so its loops run unoptimised for a
-  // while, and there a for-of allocates an iterator result per element (a sampling profile showed 7 MB a job).
+  // Indexed loops here: this function runs once per job, so its loops run unoptimised for a while, and
+  // there a for-of allocates an iterator result per element (a sampling profile showed 7 MB a job).
   const states = tracker.states();
   for (let i = 0; i < states.length; i++) {
     const s = states[i];
-    if (keep(s)) kept.set(s.arrival.orderId, { states: s, trades: [], isSweep: isSweep(s.arrival.exchangeOrderType, masks) });
+    if (rules.keeps(s)) kept.set(s.arrival.orderId, { states: s, trades: [], isSweep: isSweep(s.arrival.exchangeOrderType, masks) });
     else ruleFilteredEvents += s.events;
   }
-  // Build only trades of kept orders while streaming (the shards also hold lit trades and the other side of
-  // every match): memory follows the joined trades, not the partition's whole trade file. Every trade row
-  // still counts towards the Centre Point share (section 12): the others are summed by (participant, hour)
-  // on their bytes.
-  const partitionTrades: TradeSide[] = [];
-  const keptKeys = new Set<number>();
-  kept.forEach((_, id) => keptKeys.add(orderIdKey(id)));
   const share = new TradeShare();
-  await readTrades(work(inputs.trades.files), (tr) => {
-    const joined = kept.has(tr.orderId);
-    if (joined) partitionTrades.push(tr);
-    share.add(tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
-  }, (key) => keptKeys.has(key), false, (participant, ms, quantity) => share.add(participant, sydneyHourOfMillis(ms), quantity, false));
+  const trades = new TradeIntake(kept, share);
+  const keptKeys = orderIdKeys(kept);
+  await readTrades(work(inputs.trades.files), trades.trade.bind(trades), keptKeys.has.bind(keptKeys), false, trades.unwanted.bind(trades));
+  const partitionTrades = trades.joined;
   const { byOrder } = joinTrades(kept, partitionTrades);
-  byOrder.forEach((trades, id) => { kept.get(id)!.trades = trades; });
+  attachTrades(kept, byOrder);
   const quotes: Quote[] = [];
-  await readQuotes(work(inputs.nbbo.files), (q) => quotes.push(q));
+  await readQuotes(work(inputs.nbbo.files), quotes.push.bind(quotes));
   const book = quotes.length > 0 ? new QuoteBook(quotes) : null;
   const ingestMs = lap();
 
@@ -171,11 +232,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   onProgress({ phase: 'simulate', events: n });
   const sim = simulateSweeps(orders, book);
   await write('candidates', candidateColumns, sim.candidates, { ctx });
-  const who = (id: bigint): MatchRow['sweep'] => {
-    const a = kept.get(id)!.states.arrival;
-    return { side: a.side, participantId: a.participantId };
-  };
-  await write('matches', matchColumns, sim.matches.map((m): MatchRow => ({ match: m, sweep: who(m.sweepId), liquidity: who(m.liquidityId) })), { ctx });
+  await write('matches', matchColumns, matchRows(kept, sim.matches), { ctx });
   const simulateMs = lap();
 
   onProgress({ phase: 'aggregate', events: n });

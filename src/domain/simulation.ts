@@ -111,13 +111,18 @@ class LiquidityPool {
   }
 }
 
+/** Simulation orders by their arrival events (a module-level comparator, as order-states' byArrival). */
+function simOrdersByArrival(a: SimOrder, b: SimOrder): number {
+  return compareEvents(a.states.arrival, b.states.arrival);
+}
+
 export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | null): SimulationResult {
-  const byArrival = [...orders].sort((a, b) => compareEvents(a.states.arrival, b.states.arrival));
+  const byArrival = [...orders].sort(simOrdersByArrival);
   // The shared ledger, by position in arrival order.
   const remaining = new Float64Array(byArrival.length);
-  byArrival.forEach((o, i) => { remaining[i] = o.states.postArrival.leavesQuantity; });
+  for (let i = 0; i < byArrival.length; i++) remaining[i] = byArrival[i].states.postArrival.leavesQuantity;
   const liquidity: Record<1 | 2, LiquidityPool> = { 1: new LiquidityPool(), 2: new LiquidityPool() };
-  byArrival.forEach((o, i) => { if (!isFillAndKill(o.states)) liquidity[o.states.arrival.side].orders.push(i); });
+  for (let i = 0; i < byArrival.length; i++) if (!isFillAndKill(byArrival[i].states)) liquidity[byArrival[i].states.arrival.side].orders.push(i);
   liquidity[1].seal(remaining);
   liquidity[2].seal(remaining);
   const mids: (Mid | null | undefined)[] = new Array(byArrival.length);

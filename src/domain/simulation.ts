@@ -116,30 +116,43 @@ function simOrdersByArrival(a: SimOrder, b: SimOrder): number {
   return compareEvents(a.states.arrival, b.states.arrival);
 }
 
-export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | null): SimulationResult {
-  const byArrival = [...orders].sort(simOrdersByArrival);
-  // The shared ledger, by position in arrival order.
-  const remaining = new Float64Array(byArrival.length);
-  for (let i = 0; i < byArrival.length; i++) remaining[i] = byArrival[i].states.postArrival.leavesQuantity;
-  const liquidity: Record<1 | 2, LiquidityPool> = { 1: new LiquidityPool(), 2: new LiquidityPool() };
-  for (let i = 0; i < byArrival.length; i++) if (!isFillAndKill(byArrival[i].states)) liquidity[byArrival[i].states.arrival.side].orders.push(i);
-  liquidity[1].seal(remaining);
-  liquidity[2].seal(remaining);
-  const mids: (Mid | null | undefined)[] = new Array(byArrival.length);
-  const midFor = (i: number): Mid | null => {
-    if (mids[i] === undefined) mids[i] = liquidityMid(byArrival[i].states, book);
-    return mids[i]!;
-  };
+/**
+ * One job's simulation while it runs: the orders in arrival order, the shared ledger, the liquidity pools
+ * and the mids found so far. A class whose method measures one sweep, not closures made per call: V8
+ * keeps a function's optimised code only while one of its closures lives, and compiles a hot loop by
+ * compiling its whole function, which here was the whole simulation.
+ */
+class SweepSimulation {
+  readonly result: SimulationResult = { candidates: [], matches: [], noQuote: 0, limitBlocked: 0 };
+  /** The shared ledger, by position in arrival order. */
+  private readonly remaining: Float64Array;
+  private readonly liquidity: Record<1 | 2, LiquidityPool> = { 1: new LiquidityPool(), 2: new LiquidityPool() };
+  private readonly mids: (Mid | null | undefined)[];
 
-  const result: SimulationResult = { candidates: [], matches: [], noQuote: 0, limitBlocked: 0 };
-  for (let ci = 0; ci < byArrival.length; ci++) {
+  constructor(readonly byArrival: readonly SimOrder[], private readonly book: QuoteBook | null) {
+    this.remaining = new Float64Array(byArrival.length);
+    for (let i = 0; i < byArrival.length; i++) this.remaining[i] = byArrival[i].states.postArrival.leavesQuantity;
+    for (let i = 0; i < byArrival.length; i++) if (!isFillAndKill(byArrival[i].states)) this.liquidity[byArrival[i].states.arrival.side].orders.push(i);
+    this.liquidity[1].seal(this.remaining);
+    this.liquidity[2].seal(this.remaining);
+    this.mids = new Array<Mid | null | undefined>(byArrival.length);
+  }
+
+  private midFor(i: number): Mid | null {
+    if (this.mids[i] === undefined) this.mids[i] = liquidityMid(this.byArrival[i].states, this.book);
+    return this.mids[i]!;
+  }
+
+  /** Simulates order `ci` (in arrival order) if it is a sweep with a residual. */
+  sweep(ci: number): void {
+    const { byArrival, remaining, result } = this;
     const c = byArrival[ci];
-    if (!c.isSweep || c.states.postArrival.leavesQuantity <= 0) continue;
+    if (!c.isSweep || c.states.postArrival.leavesQuantity <= 0) return;
     const id = c.states.arrival.orderId;
     const side = c.states.arrival.side;
     const limit = c.states.postArrival.price;
     const end = windowEnd(c);
-    const pool = liquidity[side === 1 ? 2 : 1];
+    const pool = this.liquidity[side === 1 ? 2 : 1];
     const positions = pool.orders;
     // First liquidity order arriving strictly after the sweep, by (timestamp, sequence).
     let lo = 0, hi = positions.length;
@@ -156,7 +169,7 @@ export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | nu
       // Live, so above zero: liquidity is on the other side and arrives after the sweep, so it is never the
       // sweep itself and has not been a candidate yet, and every match that used it up marked it exhausted.
       const avail = remaining[li];
-      const mid = midFor(li);
+      const mid = this.midFor(li);
       if (!mid) {
         result.noQuote++;
         continue;
@@ -192,5 +205,10 @@ export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | nu
       priceImprovementBps: simVwap !== null && realVwap !== null ? (s * (realVwap - simVwap) / realVwap) * 1e4 : null,
     });
   }
-  return result;
+}
+
+export function simulateSweeps(orders: readonly SimOrder[], book: QuoteBook | null): SimulationResult {
+  const sim = new SweepSimulation([...orders].sort(simOrdersByArrival), book);
+  for (let ci = 0; ci < orders.length; ci++) sim.sweep(ci);
+  return sim.result;
 }

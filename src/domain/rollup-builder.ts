@@ -259,7 +259,9 @@ export class RollupBuilder {
       }
       for (let l = 0; l < SINGLE_LEVELS.length; l++) this.addToLevel(SINGLE_LEVELS[l], cell);
     }
-    families.forEach((alike, f) => alike.forEach((cell) => { for (const level of LEVEL_FAMILIES[f].levels) this.addToLevel(level, cell); }));
+    for (let f = 0; f < families.length; f++) {
+      for (const alike of families[f].values()) for (const level of LEVEL_FAMILIES[f].levels) this.addToLevel(level, alike);
+    }
     this.cells.clear();
     this.oddCells.clear();
     this.cellOrder.length = 0;

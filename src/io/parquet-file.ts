@@ -42,10 +42,10 @@ export type ColumnValues = readonly unknown[] | Float64Array;
 
 /**
  * 1 where a column's row holds a value, 0 where it is null: one loop per kind of column, so each stays
- * monomorphic. The array is scratch reused by the next column (see `scratch`).
+ * monomorphic. The array is scratch reused by the next column (`presentArray`).
  */
 function presence(values: ColumnValues): Uint8Array {
-  const present = scratchArray('present', values.length);
+  const present = presentArray(values.length);
   if (values instanceof Float64Array) {
     for (let i = 0; i < values.length; i++) present[i] = values[i] === values[i] ? 1 : 0;
   } else {
@@ -102,12 +102,12 @@ const MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
 /**
  * A page body, a dictionary page, a column's presence flags and its dictionary indexes, reused column after
  * column and file after file (parquetFile is synchronous, so nothing else writes them meanwhile). Fresh
- * buffers per column were freed only by V8's next full collection: a job thread held 20-25 MB of pages after
- * writing its tables, and the per-column index arrays were the largest share of what a job allocated
- * (234 MB of 1,467 for 22 bench jobs).
+ * buffers per column were freed only by V8's next full collection, and a job thread held 20-25 MB of pages
+ * after writing its tables.
  */
 const scratch = { body: new Bytes(64 * 1024), plain: new Bytes(64 * 1024) };
-const scratchArrays = { present: new Uint8Array(1024), idx: new Int32Array(1024) };
+let presentScratch = new Uint8Array(1024);
+let indexScratch = new Int32Array(1024);
 
 function scratchBytes(which: keyof typeof scratch, size: number): Bytes {
   const b = scratch[which];
@@ -116,18 +116,22 @@ function scratchBytes(which: keyof typeof scratch, size: number): Bytes {
   return b;
 }
 
-/** The scratch array `which`, of at least `length` elements (its contents are left over from earlier use). */
-function scratchArray<K extends keyof typeof scratchArrays>(which: K, length: number): (typeof scratchArrays)[K] {
-  const a = scratchArrays[which];
-  if (a.length >= length) return a;
-  const grown = Math.max(length, 2 * a.length);
-  return (scratchArrays[which] = (which === 'idx' ? new Int32Array(grown) : new Uint8Array(grown)) as (typeof scratchArrays)[K]);
+/** The presence scratch, at least `length` long (its contents are left over from earlier columns). */
+function presentArray(length: number): Uint8Array {
+  if (presentScratch.length < length) presentScratch = new Uint8Array(Math.max(length, 2 * presentScratch.length));
+  return presentScratch;
+}
+
+/** The dictionary index scratch, at least `length` long (its contents are left over from earlier columns). */
+function indexArray(length: number): Int32Array {
+  if (indexScratch.length < length) indexScratch = new Int32Array(Math.max(length, 2 * indexScratch.length));
+  return indexScratch;
 }
 
 function trimScratch(): void {
   for (const k of ['body', 'plain'] as const) if (scratch[k].buf.length > MAX_KEPT_SCRATCH) scratch[k] = new Bytes(64 * 1024);
-  if (scratchArrays.present.length > MAX_KEPT_SCRATCH) scratchArrays.present = new Uint8Array(1024);
-  if (scratchArrays.idx.length > MAX_KEPT_SCRATCH / 4) scratchArrays.idx = new Int32Array(1024);
+  if (presentScratch.length > MAX_KEPT_SCRATCH) presentScratch = new Uint8Array(1024);
+  if (indexScratch.length > MAX_KEPT_SCRATCH / 4) indexScratch = new Int32Array(1024);
   numberIndex.trim();
 }
 
@@ -315,7 +319,7 @@ export function dictionaryOf(values: ColumnValues, present: Uint8Array): Diction
   const limit = dictionaryLimit(values.length);
   const index = numberIndex.reset();
   const dict: number[] = [];
-  const idx = scratchArray('idx', values.length);
+  const idx = indexArray(values.length);
   let count = 0;
   for (let i = 0; i < values.length; i++) {
     if (present[i] === 0) continue;
@@ -336,7 +340,7 @@ export function dictionaryOf(values: ColumnValues, present: Uint8Array): Diction
 function keyedDictionaryOf(values: ColumnValues, present: Uint8Array): Dictionary | null {
   const index = new Map<unknown, number>();
   const dict: unknown[] = [];
-  const idx = scratchArray('idx', values.length);
+  const idx = indexArray(values.length);
   let count = 0;
   const limit = dictionaryLimit(values.length);
   for (let i = 0; i < values.length; i++) {

@@ -319,7 +319,11 @@ export function dictionaryOf(values: ColumnValues, present: Uint8Array): Diction
   return values instanceof Float64Array ? doublesDictionaryOf(values, present) : listDictionaryOf(values, present);
 }
 
-/** dictionaryOf of a DOUBLE column's Float64Array: a loop of its own, so each loop's element loads stay monomorphic. */
+/**
+ * dictionaryOf of a DOUBLE column's Float64Array: a loop of its own, so each loop's element loads stay
+ * monomorphic (about 2% of a job's CPU in alternated runs). It repeats listDictionaryOf's body on purpose:
+ * the two sharing one dictionary class measured no gain.
+ */
 function doublesDictionaryOf(values: Float64Array, present: Uint8Array): Dictionary | null {
   const limit = dictionaryLimit(values.length);
   const index = numberIndex.reset();

@@ -129,7 +129,7 @@ class SweepSimulation {
   private readonly liquidity: Record<1 | 2, LiquidityPool> = { 1: new LiquidityPool(), 2: new LiquidityPool() };
   private readonly mids: (Mid | null | undefined)[];
 
-  constructor(readonly byArrival: readonly SimOrder[], private readonly book: QuoteBook | null) {
+  constructor(private readonly byArrival: readonly SimOrder[], private readonly book: QuoteBook | null) {
     this.remaining = new Float64Array(byArrival.length);
     for (let i = 0; i < byArrival.length; i++) this.remaining[i] = byArrival[i].states.postArrival.leavesQuantity;
     for (let i = 0; i < byArrival.length; i++) if (!isFillAndKill(byArrival[i].states)) this.liquidity[byArrival[i].states.arrival.side].orders.push(i);

@@ -1,12 +1,11 @@
 import type { Horizon } from '../domain/execution-quality';
-import { orNull } from '../domain/fill-table';
 import type { OrderTable } from '../domain/order-table';
 import { midValue, type PrevailingQuote } from '../domain/quotes';
 import type { SimCandidate, SimMatch } from '../domain/simulation';
 import { sydneyHour, sydneyLocalNanos } from '../domain/sydney-time';
 import type { Mid, Side } from '../domain/types';
 import type { JobTable } from './paths';
-import type { ColumnSpec } from './tables';
+import type { ColumnSpec, ColumnType } from './tables';
 
 /**
  * The columns of a job's tables, declared once: the Parquet and CSV writers and docs/OUTPUTS.md (checked by
@@ -59,12 +58,29 @@ function partitionColumns<T, S extends Sourced>(withReference: boolean): ColumnS
 }
 
 /**
- * A DOUBLE column from a typed one (NaN a null), its first `length` values. Not declared distinct: a
- * job's basis-point measures come from a few hundred prices, so most hold a few thousand values in 14,000
- * rows and their dictionary pages are smaller and faster to write than PLAIN ones.
+ * A DOUBLE column from a typed one (NaN a null), its first `length` values. Not declared distinct unless
+ * `distinct`: a job's basis-point measures come from a few hundred prices, so most hold a few thousand
+ * values in 14,000 rows and their dictionary pages are smaller and faster to write than PLAIN ones. Times
+ * worked out from nanosecond differences are distinct: a dictionary tried on them was given up in every one
+ * of 30 jobs, after hashing half a column.
  */
-function typed<S>(name: string, column: (s: S) => Float64Array, length: (s: S) => number): ColumnSpec<number, S> {
-  return { name, type: 'DOUBLE', doubles: (s) => column(s).subarray(0, length(s)) };
+function typed<S>(name: string, column: (s: S) => Float64Array, length: (s: S) => number, distinct = false): ColumnSpec<number, S> {
+  return { name, type: 'DOUBLE', distinct, column: (s) => column(s).subarray(0, length(s)) };
+}
+
+/** An INT64 or INT32 column the order table holds as doubles (NaN a null), its first `length` values. */
+function integers<S>(name: string, type: 'INT64' | 'INT32', column: (s: S) => Float64Array, length: (s: S) => number): ColumnSpec<number, S> {
+  return { name, type, column: (s) => column(s).subarray(0, length(s)) };
+}
+
+/** A column the order table holds as a list (ids, times, texts), its first `length` values. */
+function listed<S>(name: string, type: ColumnType, list: (s: S) => readonly unknown[], length: (s: S) => number, distinct = false): ColumnSpec<number, S> {
+  return {
+    name, type, distinct, column: (s) => {
+      const all = list(s), n = length(s);
+      return all.length === n ? all : all.slice(0, n);
+    },
+  };
 }
 
 /** Mids from twice their value (NaN stays a null). */
@@ -95,48 +111,48 @@ const orderRows = (s: OrderSource): number => s.t.length;
 
 /** The per-order table: every measure and class of DOMAIN.md sections 7, 8 and 12 (one row per order-day; the row is the order table's). */
 export const orderColumns = perHorizons((horizons): ColumnSpec<number, OrderSource>[] => [
-  { name: 'order_id', type: 'UINT64', get: (r, { t }) => t.orderId[r], distinct: true },
+  listed('order_id', 'UINT64', (s: OrderSource) => s.t.orderId, orderRows, true),
   ...partitionColumns<number, OrderSource>(true),
-  { name: 'participant_id', type: 'STRING', get: (r, { t }) => t.participantId[r] },
+  listed('participant_id', 'STRING', (s: OrderSource) => s.t.participantId, orderRows),
   { name: 'side', type: 'STRING', get: (r, { t }) => sideText(t.side[r] as Side) },
   { name: 'is_sweep', type: 'BOOLEAN', get: (r, { t }) => t.isSweep[r] === 1 },
-  { name: 'exchange_order_type', type: 'INT64', get: (r, { t }) => t.exchangeOrderType[r] },
-  { name: 'events', type: 'INT32', get: (r, { t }) => t.events[r] },
-  { name: 'arrival_time', type: 'TIMESTAMP_UTC', get: (r, { t }) => t.arrivalTime[r], distinct: true },
+  integers('exchange_order_type', 'INT64', (s: OrderSource) => s.t.exchangeOrderType, orderRows),
+  integers('events', 'INT32', (s: OrderSource) => s.t.events, orderRows),
+  listed('arrival_time', 'TIMESTAMP_UTC', (s: OrderSource) => s.t.arrivalTime, orderRows, true),
   { name: 'arrival_local_time', type: 'TIMESTAMP_LOCAL', get: (r, { t }) => local(t.arrivalTime[r]), distinct: true },
   { name: 'hour', type: 'INT32', get: (r, { t }) => t.hour[r] },
-  { name: 'final_time', type: 'TIMESTAMP_UTC', get: (r, { t }) => t.finalTime[r], distinct: true },
+  listed('final_time', 'TIMESTAMP_UTC', (s: OrderSource) => s.t.finalTime, orderRows, true),
   { name: 'limit_price', type: 'INT64', get: (r, { t }) => (t.limitPrice[r] === 0 ? null : t.limitPrice[r]) },
-  { name: 'arrival_qty', type: 'INT64', get: (r, { t }) => t.arrivalQty[r] },
-  { name: 'post_arrival_leaves', type: 'INT64', get: (r, { t }) => t.postArrivalLeaves[r] },
-  { name: 'final_qty', type: 'INT64', get: (r, { t }) => t.finalQty[r] },
-  { name: 'final_leaves', type: 'INT64', get: (r, { t }) => t.finalLeaves[r] },
-  { name: 'final_matched', type: 'INT64', get: (r, { t }) => t.finalMatched[r] },
-  { name: 'filled_qty', type: 'INT64', get: (r, { t }) => t.filledQty[r] },
-  { name: 'num_trades', type: 'INT32', get: (r, { t }) => t.numTrades[r] },
-  { name: 'notional', type: 'UINT64', get: (r, { t }) => t.notional[r], distinct: true },
-  { name: 'min_trade_price', type: 'INT64', get: (r, { t }) => orNull(t.minTradePrice, r) },
-  { name: 'max_trade_price', type: 'INT64', get: (r, { t }) => orNull(t.maxTradePrice, r) },
-  { name: 'first_trade_time', type: 'TIMESTAMP_UTC', get: (r, { t }) => t.firstTradeTime[r], distinct: true },
-  { name: 'last_trade_time', type: 'TIMESTAMP_UTC', get: (r, { t }) => t.lastTradeTime[r], distinct: true },
+  integers('arrival_qty', 'INT64', (s: OrderSource) => s.t.arrivalQty, orderRows),
+  integers('post_arrival_leaves', 'INT64', (s: OrderSource) => s.t.postArrivalLeaves, orderRows),
+  integers('final_qty', 'INT64', (s: OrderSource) => s.t.finalQty, orderRows),
+  integers('final_leaves', 'INT64', (s: OrderSource) => s.t.finalLeaves, orderRows),
+  integers('final_matched', 'INT64', (s: OrderSource) => s.t.finalMatched, orderRows),
+  integers('filled_qty', 'INT64', (s: OrderSource) => s.t.filledQty, orderRows),
+  integers('num_trades', 'INT32', (s: OrderSource) => s.t.numTrades, orderRows),
+  listed('notional', 'UINT64', (s: OrderSource) => s.t.notional, orderRows, true),
+  integers('min_trade_price', 'INT64', (s: OrderSource) => s.t.minTradePrice, orderRows),
+  integers('max_trade_price', 'INT64', (s: OrderSource) => s.t.maxTradePrice, orderRows),
+  listed('first_trade_time', 'TIMESTAMP_UTC', (s: OrderSource) => s.t.firstTradeTime, orderRows, true),
+  listed('last_trade_time', 'TIMESTAMP_UTC', (s: OrderSource) => s.t.lastTradeTime, orderRows, true),
   typed('vwap', (s) => s.t.vwap, orderRows),
   typed('fill_ratio', (s) => s.t.fillRatio, orderRows),
-  typed('time_to_first_fill_s', (s) => s.t.timeToFirstFillS, orderRows),
-  typed('duration_s', (s) => s.t.durationS, orderRows),
-  { name: 'arrival_mid', type: 'DOUBLE', doubles: ({ t }) => mids(t.arrivalMidTwice, t.length) },
-  { name: 'arrival_mid_source', type: 'STRING', get: (r, { t }) => t.arrivalMidSource[r] },
+  typed('time_to_first_fill_s', (s) => s.t.timeToFirstFillS, orderRows, true),
+  typed('duration_s', (s) => s.t.durationS, orderRows, true),
+  { name: 'arrival_mid', type: 'DOUBLE', column: ({ t }) => mids(t.arrivalMidTwice, t.length) },
+  listed('arrival_mid_source', 'STRING', (s: OrderSource) => s.t.arrivalMidSource, orderRows),
   typed('arrival_quote_age_ms', (s) => s.t.arrivalQuoteAgeMs, orderRows),
   typed('arrival_cost_bps', (s) => s.t.arrivalCostBps, orderRows),
-  { name: 'final_mid', type: 'DOUBLE', doubles: ({ t }) => mids(t.finalMidTwice, t.length) },
+  { name: 'final_mid', type: 'DOUBLE', column: ({ t }) => mids(t.finalMidTwice, t.length) },
   typed('execution_cost_bps', (s) => s.t.executionCostBps, orderRows),
   typed('opportunity_cost_bps', (s) => s.t.opportunityCostBps, orderRows),
   typed('implementation_shortfall_bps', (s) => s.t.implementationShortfallBps, orderRows),
   typed('mean_effective_spread_bps', (s) => s.t.meanEffectiveSpreadBps, orderRows),
   typed('mean_price_improvement_bps', (s) => s.t.meanPriceImprovementBps, orderRows),
   ...horizons.map((h, i) => typed(`mean_markout_${h.label}_bps`, (s: OrderSource) => s.t.meanMarkoutBps[i], orderRows)),
-  { name: 'fill_status', type: 'STRING', get: (r, { t }) => t.fillStatus[r] },
-  { name: 'scenario', type: 'STRING', get: (r, { t }) => t.scenario[r] },
-  { name: 'size_bucket', type: 'STRING', get: (r, { t }) => t.sizeBucket[r] },
+  listed('fill_status', 'STRING', (s: OrderSource) => s.t.fillStatus, orderRows),
+  listed('scenario', 'STRING', (s: OrderSource) => s.t.scenario, orderRows),
+  listed('size_bucket', 'STRING', (s: OrderSource) => s.t.sizeBucket, orderRows),
   { name: 'dq_filled_qty_mismatch', type: 'BOOLEAN', get: (r, { t }) => t.filledQtyMismatch[r] === 1 },
 ]);
 
@@ -174,7 +190,7 @@ export const fillColumns = perHorizons((horizons): ColumnSpec<number, FillSource
     { name: 'mid', type: 'DOUBLE', get: (r, s) => mid(quoteOf(s, r)?.mid ?? null) },
     { name: 'bid', type: 'INT64', get: (r, s) => quoteOf(s, r)?.bid ?? null },
     { name: 'offer', type: 'INT64', get: (r, s) => quoteOf(s, r)?.offer ?? null },
-    typed('quote_age_ms', (s) => s.orders.fills.quoteAgeMs, fillRows),
+    typed('quote_age_ms', (s) => s.orders.fills.quoteAgeMs, fillRows, true),
     typed('effective_spread_bps', (s) => s.orders.fills.effectiveSpreadBps, fillRows),
     typed('price_improvement_bps', (s) => s.orders.fills.priceImprovementBps, fillRows),
     typed('eq_ratio', (s) => s.orders.fills.eqRatio, fillRows),

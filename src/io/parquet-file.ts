@@ -37,21 +37,36 @@ export interface ParquetColumnData {
   distinct?: boolean;
 }
 
-/** A column's values: any values (null or undefined is a null), or a DOUBLE column's Float64Array (NaN is a null). */
+/**
+ * A column's values: any values (null or undefined is a null), or a DOUBLE, INT64 or INT32 column's
+ * Float64Array (NaN is a null; an integer column's others must be integers of its range).
+ */
 export type ColumnValues = readonly unknown[] | Float64Array;
 
 /**
- * 1 where a column's row holds a value, 0 where it is null: one loop per kind of column, so each stays
- * monomorphic. The array is scratch reused by the next column (`presentArray`).
+ * 1 where a column's row holds a value, 0 where it is null, into the presence scratch (`presentArray`,
+ * reused by the next column); returns how many rows hold one. One function per kind of column: a loop
+ * shared by typed arrays and lists, inlined into `parquetFile`, took 1.7 ns a row against 0.9 ns apart.
  */
-function presence(values: ColumnValues): Uint8Array {
-  const present = presentArray(values.length);
-  if (values instanceof Float64Array) {
-    for (let i = 0; i < values.length; i++) present[i] = values[i] === values[i] ? 1 : 0;
-  } else {
-    for (let i = 0; i < values.length; i++) present[i] = values[i] === null || values[i] === undefined ? 0 : 1;
+function presenceOfDoubles(values: Float64Array, present: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const has = values[i] === values[i] ? 1 : 0;
+    present[i] = has;
+    count += has;
   }
-  return present;
+  return count;
+}
+
+function presenceOfList(values: readonly unknown[], present: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const has = v === null || v === undefined ? 0 : 1;
+    present[i] = has;
+    count += has;
+  }
+  return count;
 }
 
 const MAGIC = Buffer.from('PAR1');
@@ -139,7 +154,11 @@ class ColumnError extends Error {}
 
 /** PLAIN encoding of the non-null values of a column of `type`. */
 function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): void {
-  if (values instanceof Float64Array) { // a DOUBLE column (parquetFile checks)
+  if (values instanceof Float64Array && type !== 'DOUBLE') {
+    writeIntegerDoubles(out, type, values);
+    return;
+  }
+  if (values instanceof Float64Array) {
     out.room(8 * values.length);
     const data = out.data;
     let n = out.n;
@@ -150,6 +169,10 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): 
       n += 8;
     }
     out.n = n;
+    return;
+  }
+  if (type === 'INT64' || type === 'UINT64' || type === 'TIMESTAMP_UTC' || type === 'TIMESTAMP_LOCAL') {
+    writeInt64s(out, type === 'UINT64', values);
     return;
   }
   if (type === 'BOOLEAN') {
@@ -170,28 +193,7 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (type === 'INT64' || type === 'UINT64' || type === 'TIMESTAMP_UTC' || type === 'TIMESTAMP_LOCAL') {
-      out.room(8);
-      if (typeof v === 'bigint' || typeof v === 'string') {
-        // Exact sums beyond 2^53 arrive as BigInt, or as decimal text from rollup JSON.
-        if (typeof v === 'string' && !/^-?\d{1,20}$/.test(v)) throw new ColumnError(`${JSON.stringify(v)} is not an integer`);
-        const b = BigInt(v);
-        if (type === 'UINT64') {
-          if (b < 0n || b > UINT64_MAX) throw new ColumnError(`${v} does not fit an unsigned 64-bit integer`);
-          out.data.setBigUint64(out.n, b, true);
-        } else {
-          if (b < INT64_MIN || b > INT64_MAX) throw new ColumnError(`${v} does not fit a Parquet INT64`);
-          out.data.setBigInt64(out.n, b, true);
-        }
-      } else {
-        if (type === 'UINT64' && (v as number) < 0) throw new ColumnError(`${String(v)} is negative: not an unsigned 64-bit integer`);
-        if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
-        const x = v as number, hi = Math.floor(x / TWO32);
-        out.data.setUint32(out.n, x - hi * TWO32, true);
-        out.data.setInt32(out.n + 4, hi, true);
-      }
-      out.n += 8;
-    } else if (type === 'DATE') {
+    if (type === 'DATE') {
       const days = typeof v === 'string' ? daysOf(v) : NaN;
       if (!Number.isInteger(days)) throw new ColumnError(`${JSON.stringify(v)} is not a YYYY-MM-DD date`);
       out.room(4);
@@ -219,6 +221,69 @@ function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): 
   }
 }
 
+/** PLAIN INT64 or INT32 of an integer column held as doubles (NaN a null), as the list path writes the same numbers. */
+function writeIntegerDoubles(out: Bytes, type: ParquetColumnType, values: Float64Array): void {
+  const wide = type !== 'INT32';
+  out.room((wide ? 8 : 4) * values.length);
+  const data = out.data;
+  let n = out.n;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x !== x) continue;
+    if (wide) {
+      if (!Number.isSafeInteger(x)) throw new ColumnError(`${String(x)} is not an integer below 2^53 (give larger ones as BigInt)`);
+      const hi = Math.floor(x / TWO32);
+      data.setUint32(n, x - hi * TWO32, true);
+      data.setInt32(n + 4, hi, true);
+      n += 8;
+    } else {
+      if ((x | 0) !== x) throw new ColumnError(`${String(x)} is not a 32-bit integer`);
+      data.setInt32(n, x, true);
+      n += 4;
+    }
+  }
+  out.n = n;
+}
+
+/**
+ * PLAIN INT64 of the non-null values: BigInts (ids, nanosecond times, exact sums beyond 2^53), safe-integer
+ * numbers, or decimal text (rollup JSON). A loop of its own, with room made once: ids and times are a
+ * fifth of a job's columns.
+ */
+function writeInt64s(out: Bytes, unsigned: boolean, values: readonly unknown[]): void {
+  out.room(8 * values.length);
+  const data = out.data;
+  let n = out.n;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'bigint') setInt64(data, n, unsigned, v, v);
+    else if (typeof v === 'string') {
+      if (!/^-?\d{1,20}$/.test(v)) throw new ColumnError(`${JSON.stringify(v)} is not an integer`);
+      setInt64(data, n, unsigned, BigInt(v), v);
+    } else {
+      if (unsigned && (v as number) < 0) throw new ColumnError(`${String(v)} is negative: not an unsigned 64-bit integer`);
+      if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
+      const x = v as number, hi = Math.floor(x / TWO32);
+      data.setUint32(n, x - hi * TWO32, true);
+      data.setInt32(n + 4, hi, true);
+    }
+    n += 8;
+  }
+  out.n = n;
+}
+
+/** One BigInt at `at`, after checking it fits (`given`: the value as the column gave it, for the error). */
+function setInt64(data: DataView, at: number, unsigned: boolean, b: bigint, given: unknown): void {
+  if (unsigned) {
+    if (b < 0n || b > UINT64_MAX) throw new ColumnError(`${String(given)} does not fit an unsigned 64-bit integer`);
+    data.setBigUint64(at, b, true);
+  } else {
+    if (b < INT64_MIN || b > INT64_MAX) throw new ColumnError(`${String(given)} does not fit a Parquet INT64`);
+    data.setBigInt64(at, b, true);
+  }
+}
+
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' calendar date; NaN when it is not one. */
 function daysOf(text: string): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return NaN;
@@ -228,20 +293,25 @@ function daysOf(text: string): number {
 
 /**
  * Definition levels (0 null, 1 present) of the first `rows` flags as RLE runs, with the 4-byte length prefix
- * of a v1 data page.
+ * of a v1 data page. `presentCount` of them are 1: a column without nulls (most are) is one run, unscanned.
  */
-function writeDefinitionLevels(out: Bytes, present: Uint8Array, rows: number): void {
+function writeDefinitionLevels(out: Bytes, present: Uint8Array, rows: number, presentCount: number): void {
   const at = out.n;
   out.room(4);
   out.n += 4;
-  let i = 0;
-  while (i < rows) {
-    const level = present[i];
-    let j = i + 1;
-    while (j < rows && present[j] === level) j++;
-    out.varint((j - i) * 2);
-    out.byte(level);
-    i = j;
+  if (rows > 0 && (presentCount === rows || presentCount === 0)) {
+    out.varint(rows * 2);
+    out.byte(presentCount === 0 ? 0 : 1);
+  } else {
+    let i = 0;
+    while (i < rows) {
+      const level = present[i];
+      let j = i + 1;
+      while (j < rows && present[j] === level) j++;
+      out.varint((j - i) * 2);
+      out.byte(level);
+      i = j;
+    }
   }
   out.buf.writeUInt32LE(out.n - at - 4, at);
 }
@@ -519,21 +589,26 @@ export function parquetFile(table: string, columns: readonly ParquetColumnData[]
   for (const c of columns) {
     const values = typeof c.values === 'function' ? c.values() : c.values;
     if (values.length !== rowCount) throw new Error(`${table}.${c.name}: ${values.length} values for ${rowCount} rows`);
-    if (values instanceof Float64Array && c.type !== 'DOUBLE') throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE columns take one)`);
+    if (values instanceof Float64Array && c.type !== 'DOUBLE' && c.type !== 'INT64' && c.type !== 'INT32') {
+      throw new Error(`${table}.${c.name}: a ${c.type} column given as a Float64Array (only DOUBLE, INT64 and INT32 columns take one)`);
+    }
     const start = offset;
-    const present = presence(values);
+    const present = presentArray(values.length);
+    const presentCount = values instanceof Float64Array ? presenceOfDoubles(values, present) : presenceOfList(values, present);
     const dict = c.distinct || c.type === 'BOOLEAN' ? null : dictionaryOf(values, present);
     let uncompressed = 0, dictionaryOffset: number | undefined;
     const body = scratchBytes('body', 16 + rowCount * (c.type === 'INT32' ? 5 : 9));
     const plain = scratchBytes('plain', dict ? dict.values.length * 8 : 0);
     try {
       if (dict) writePlain(plain, c.type, dict.values);
-      writeDefinitionLevels(body, present, rowCount);
+      writeDefinitionLevels(body, present, rowCount, presentCount);
       if (dict) writeIndexes(body, dict.idx, dict.count, Math.max(1, 32 - Math.clz32(dict.values.length - 1)));
       else writePlain(body, c.type, values);
     } catch (e) {
       if (!(e instanceof ColumnError)) throw e;
-      const row = Array.from(values as ArrayLike<unknown>).findIndex((v) => { try { writePlain(new Bytes(16), c.type, [v]); return false; } catch { return true; } });
+      // Each value alone, in the column's own kind (a Float64Array's NaN stays a null).
+      const one = (v: unknown): ColumnValues => (values instanceof Float64Array ? Float64Array.of(v as number) : [v]);
+      const row = Array.from(values as ArrayLike<unknown>).findIndex((v) => { try { writePlain(new Bytes(16), c.type, one(v)); return false; } catch { return true; } });
       throw new Error(`${table}.${c.name}, row ${row + 1}: ${e.message}`);
     }
     // A chunk has one codec: the data page's decides it for the dictionary page too.

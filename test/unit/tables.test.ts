@@ -95,7 +95,7 @@ describe('output tables', () => {
 
   it('takes a DOUBLE column as a Float64Array (NaN a null): the same CSV and Parquet bytes as the column read from the rows', () => {
     const px = Float64Array.from(ROWS.map((r) => r.px ?? NaN));
-    const typed: ColumnSpec<Row>[] = COLUMNS.map((c) => (c.name === 'px' ? { name: 'px', type: 'DOUBLE', doubles: () => px } : c));
+    const typed: ColumnSpec<Row>[] = COLUMNS.map((c) => (c.name === 'px' ? { name: 'px', type: 'DOUBLE', column: () => px } : c));
     expect(tableCsv(typed, ROWS).toString()).toBe(tableCsv(COLUMNS, ROWS).toString());
     expect(tableParquet('t', typed, ROWS).equals(tableParquet('t', COLUMNS, ROWS))).toBe(true);
     expect(() => tableCsv(typed, ROWS.slice(1))).toThrow('column px: 3 values for 2 rows');

@@ -13,6 +13,9 @@ export class FillTable {
   length = 0;
   /** The fill's trade row. */
   readonly trades: TradeSide[];
+  /** The trade's price and quantity, copied out of its row: the rollup and the fills table read them column by column. */
+  readonly price: Float64Array;
+  readonly quantity: Float64Array;
   /** The quote prevailing at the trade time (the latest valid NBBO-file quote at or before it), or null. */
   readonly quotes: (PrevailingQuote | null)[];
   /** Trade time minus the quote's timestamp, in ms. */
@@ -39,6 +42,8 @@ export class FillTable {
     const n = Math.max(1, capacity);
     this.trades = new Array<TradeSide>(capacity); // sized once, as the order table's arrays
     this.quotes = new Array<PrevailingQuote | null>(capacity);
+    this.price = new Float64Array(n);
+    this.quantity = new Float64Array(n);
     this.quoteAgeMs = new Float64Array(n);
     this.effectiveSpreadBps = new Float64Array(n);
     this.priceImprovementBps = new Float64Array(n);
@@ -55,6 +60,8 @@ export class FillTable {
     if (row >= this.capacity) throw new Error(`a fill table for ${this.capacity} fills is full`);
     this.length++;
     this.trades[row] = trade;
+    this.price[row] = trade.price;
+    this.quantity[row] = trade.quantity;
     const price = trade.price, time = trade.tradeTime, s = side === 1 ? 1 : -1;
     const at = book ? book.prevailingIndex(time) : -1;
     const quote = at < 0 ? null : book!.at(at);

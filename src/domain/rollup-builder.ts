@@ -179,7 +179,7 @@ export class RollupBuilder {
     addSum(b, ix.fills, count);
     const [markout, realized, impact] = ix.horizonMeans;
     for (let row = start; row < start + count; row++) {
-      const fq = t.trades[row].quantity;
+      const fq = t.quantity[row];
       if (t.insideNbbo[row] === 0) addSum(b, ix.outside, 1);
       addWeighted(b, ix.fillMeans[0], t.effectiveSpreadBps[row], fq);
       addWeighted(b, ix.fillMeans[1], t.priceImprovementBps[row], fq);

@@ -68,7 +68,7 @@ function typed<S>(name: string, column: (s: S) => Float64Array, length: (s: S) =
   return { name, type: 'DOUBLE', distinct, column: (s) => column(s).subarray(0, length(s)) };
 }
 
-/** An INT64 or INT32 column the order table holds as doubles (NaN a null), its first `length` values. */
+/** An INT64 or INT32 column the order or fill table holds as doubles (NaN a null), its first `length` values. */
 function integers<S>(name: string, type: 'INT64' | 'INT32', column: (s: S) => Float64Array, length: (s: S) => number): ColumnSpec<number, S> {
   return { name, type, column: (s) => column(s).subarray(0, length(s)) };
 }
@@ -179,8 +179,8 @@ export const fillColumns = perHorizons((horizons): ColumnSpec<number, FillSource
     { name: 'time', type: 'TIMESTAMP_UTC', get: (r, { orders }) => orders.fills.trades[r].tradeTime, distinct: true },
     { name: 'local_time', type: 'TIMESTAMP_LOCAL', get: (r, { orders }) => local(orders.fills.trades[r].tradeTime), distinct: true },
     { name: 'hour', type: 'INT32', get: (r, { orders }) => sydneyHour(orders.fills.trades[r].tradeTime) },
-    { name: 'price', type: 'INT64', get: (r, { orders }) => orders.fills.trades[r].price },
-    { name: 'quantity', type: 'INT64', get: (r, { orders }) => orders.fills.trades[r].quantity },
+    integers('price', 'INT64', (s: FillSource) => s.orders.fills.price, fillRows),
+    integers('quantity', 'INT64', (s: FillSource) => s.orders.fills.quantity, fillRows),
     { name: 'side', type: 'STRING', get: (r, { orders, orderOf }) => sideText(orders.side[orderOf[r]] as Side) },
     { name: 'participant_id', type: 'STRING', get: (r, { orders, orderOf }) => orders.participantId[orderOf[r]] },
     { name: 'is_sweep', type: 'BOOLEAN', get: (r, { orders, orderOf }) => orders.isSweep[orderOf[r]] === 1 },

@@ -323,15 +323,9 @@ function writeDefinitionLevels(out: Bytes, present: Uint8Array, rows: number, pr
 function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: number): void {
   out.byte(bitWidth);
   const valueBytes = (bitWidth + 7) >> 3;
-  /** Length of the run of equal indexes at i, counted up to `cap`. */
-  const runAt = (i: number, cap = count): number => {
-    let j = i + 1;
-    while (j < count && j - i < cap && idx[j] === idx[i]) j++;
-    return j - i;
-  };
   let i = 0;
   while (i < count) {
-    const run = runAt(i);
+    const run = runLength(idx, i, count, count);
     if (run >= 8) {
       out.varint(run * 2);
       out.room(valueBytes);
@@ -344,21 +338,38 @@ function writeIndexes(out: Bytes, idx: Int32Array, count: number, bitWidth: numb
     do {
       groups++;
       i += 8;
-    } while (i < count && groups < 63 && runAt(i, 8) < 8); // only whether a run of 8 starts: not its length
+    } while (i < count && groups < 63 && runLength(idx, i, count, 8) < 8); // only whether a run of 8 starts: not its length
     out.varint(groups * 2 + 1);
     out.room(groups * bitWidth);
-    let acc = 0, bits = 0;
-    for (let k = start; k < start + groups * 8; k++) {
-      acc |= (k < count ? idx[k] : 0) << bits; // bitWidth <= 24 here: acc stays below 2^32
-      bits += bitWidth;
-      while (bits >= 8) {
-        out.buf[out.n++] = acc & 0xff;
-        acc >>>= 8;
-        bits -= 8;
-      }
-    }
+    out.n = bitPack(out.buf, out.n, idx, start, Math.min(start + groups * 8, count), start + groups * 8, bitWidth);
     i = Math.min(i, count);
   }
+}
+
+/** Length of the run of equal indexes at i (below `count`), counted up to `cap`. */
+function runLength(idx: Int32Array, i: number, count: number, cap: number): number {
+  const v = idx[i];
+  let j = i + 1;
+  while (j < count && j - i < cap && idx[j] === v) j++;
+  return j - i;
+}
+
+/**
+ * Bit-packs idx[from, to), then zeros up to `padTo`, `bitWidth` bits each, least significant first, into
+ * buf at n; returns the new end. bitWidth <= 24: the accumulator stays below 2^32.
+ */
+function bitPack(buf: Buffer, n: number, idx: Int32Array, from: number, to: number, padTo: number, bitWidth: number): number {
+  let acc = 0, bits = 0;
+  for (let k = from; k < padTo; k++) {
+    acc |= (k < to ? idx[k] : 0) << bits;
+    bits += bitWidth;
+    while (bits >= 8) {
+      buf[n++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  return n;
 }
 
 interface Dictionary {

@@ -5,6 +5,7 @@ import {
   tradeGroupKeys, weightOf, type CandidateOutcome, type Level, type Rollup, type RollupShape,
 } from './rollups';
 import { SAFE } from './exact-sum';
+import type { FillTable } from './fill-table';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -48,9 +49,14 @@ function addBigSum(b: Building, i: number, x: bigint): void {
 
 /** Adds value x weight (fixed point) and the weight to a mean's two sums; nothing for a null (or NaN, a typed column's null) or no weight. */
 function addWeighted(b: Building, mean: readonly [number, number], value: number | null, w: number): void {
-  if (value === null || value !== value || w <= 0) return;
-  addSum(b, mean[0], micro(value * w));
-  addSum(b, mean[1], w);
+  if (value !== null) addWeightedAt(b, mean[0], mean[1], value, w);
+}
+
+/** addWeighted of a mean given by its two sum indexes. */
+function addWeightedAt(b: Building, sum: number, weight: number, value: number, w: number): void {
+  if (value !== value || w <= 0) return;
+  addSum(b, sum, micro(value * w));
+  addSum(b, weight, w);
 }
 
 function bigOf(b: Building): bigint[] {
@@ -123,8 +129,8 @@ function indexes(shape: RollupShape) {
     simCandidates: i('sim_candidates'), residualQty: i('residual_qty'), simFilledQty: i('sim_filled_qty'),
     fills: i('fills'), outside: i('outside_nbbo_fills'),
     arrivalCost: mean('arrival_cost_bps'), simImprovement: mean('sim_price_improvement_bps'),
-    fillMeans: FILL_MEANS.map(mean),
-    horizonMeans: HORIZON_MEANS.map((f) => shape.markouts.map((h) => mean(horizonMean(f, h.label)))),
+    /** The sum and weight index of each fill measure, in `fillMeasureColumns` order, as flat pairs. */
+    fillSums: Int32Array.from([...FILL_MEANS.map(mean), ...HORIZON_MEANS.flatMap((f) => shape.markouts.map((h) => mean(horizonMean(f, h.label))))].flat()),
     shortfall: SHORTFALL_MEANS.map(mean),
     fillCounts: (['all', 'sweep'] as const).map((g) => shape.fills.map((h) => [i(fillCount(g, 'filled', h.label)), i(fillCount(g, 'observed', h.label))])),
     cpTradeQty: i('cp_trade_qty'), allTradeQty: i('all_trade_qty'),
@@ -144,6 +150,9 @@ export class RollupBuilder {
   private readonly oddCells = new Map<string, Cell>();
   private readonly cellOrder: Cell[] = [];
   private readonly sizeBuckets = new Map<string, number>();
+  /** The fill table `columns` was made for, and its fill measures: effective spread, price improvement, then per horizon markout, realized spread, price impact (`fillSums` order). */
+  private columnsOf: FillTable | null = null;
+  private columns: Float64Array[] = [];
 
   constructor(shape: RollupShape) {
     this.ix = indexes(shape);
@@ -154,6 +163,18 @@ export class RollupBuilder {
    * to every level the order belongs to. Every addition is exact, so adding straight to the cell gives the
    * sums that adding the order's own first would.
    */
+  /** A fill table's measure columns in `fillSums` order, made once per table (a job's orders share one). */
+  private fillMeasureColumns(t: FillTable): Float64Array[] {
+    if (t !== this.columnsOf) {
+      this.columnsOf = t;
+      this.columns = [t.effectiveSpreadBps, t.priceImprovementBps, ...t.markoutBps, ...t.realizedSpreadBps, ...t.priceImpactBps];
+      if (2 * this.columns.length !== this.ix.fillSums.length) {
+        throw new Error(`a fill table with ${t.horizons.length} markout horizons, a rollup with ${(this.ix.fillSums.length / 2 - 2) / 3}`);
+      }
+    }
+    return this.columns;
+  }
+
   add(o: OrderMeasures, cand?: CandidateOutcome): void {
     const ix = this.ix;
     const cell = this.cellOf(o);
@@ -177,17 +198,11 @@ export class RollupBuilder {
     }
     const { table: t, start, count } = o.fills;
     addSum(b, ix.fills, count);
-    const [markout, realized, impact] = ix.horizonMeans;
+    const columns = this.fillMeasureColumns(t), sums = ix.fillSums;
     for (let row = start; row < start + count; row++) {
       const fq = t.quantity[row];
       if (t.insideNbbo[row] === 0) addSum(b, ix.outside, 1);
-      addWeighted(b, ix.fillMeans[0], t.effectiveSpreadBps[row], fq);
-      addWeighted(b, ix.fillMeans[1], t.priceImprovementBps[row], fq);
-      for (let h = 0; h < t.horizons.length; h++) {
-        addWeighted(b, markout[h], t.markoutBps[h][row], fq);
-        addWeighted(b, realized[h], t.realizedSpreadBps[h][row], fq);
-        addWeighted(b, impact[h], t.priceImpactBps[h][row], fq);
-      }
+      for (let m = 0; m < columns.length; m++) addWeightedAt(b, sums[2 * m], sums[2 * m + 1], columns[m][row], fq);
     }
     addWeighted(b, ix.shortfall[0], o.executionCostBps, q);
     addWeighted(b, ix.shortfall[1], o.opportunityCostBps, q);

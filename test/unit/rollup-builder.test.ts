@@ -141,3 +141,11 @@ it('adds orders through their cells to the same groups, sums, participants, secu
   }
   expect(cells.size).toBeLessThan(orders * 0.7); // orders did share cells
 });
+
+it('refuses an order whose fill table has other markout horizons than the rollup, instead of adding to the wrong sums', () => {
+  const r = rng(4);
+  const job = randomJob(r, 'S', '2024-09-05', 20);
+  const filled = job.orders.find((o) => o.measures.fills.count > 0)!;
+  const builder = new RollupBuilder({ markouts: SETTINGS.markoutHorizons.slice(0, 2), fills: SETTINGS.fillHorizons });
+  expect(() => builder.add(filled.measures)).toThrow(`a fill table with ${SETTINGS.markoutHorizons.length} markout horizons, a rollup with 2`);
+});

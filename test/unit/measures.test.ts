@@ -2,6 +2,7 @@ import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, fille
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
+import type { Quote } from '../../src/domain/types';
 import { ev, trade } from '../helpers/events';
 import { rng, SETTINGS } from '../helpers/random-orders';
 
@@ -38,6 +39,17 @@ describe('quotes', () => {
     expect(book.midAtOrBefore(T - 100n)).toEqual({ twice: 202 });
     expect(book.midAtOrBefore(T - 101n)).toBeNull();
     expect(book.midAtOrBefore(T + 1n)).toEqual({ twice: 402 });
+  });
+});
+
+describe('quote book times', () => {
+  it('takes times up to 2^63 - 1 (ingest allows none past 2262) and refuses one beyond, naming it', () => {
+    const q = (timestamp: bigint): Quote => ({ timestamp, security: 's', bid: 100, offer: 102 });
+    const book = new QuoteBook([q(2n ** 63n - 1n), q(0n)]);
+    expect(book.prevailingIndex(2n ** 63n - 2n)).toBe(0);
+    expect(book.prevailingIndex(2n ** 64n)).toBe(1);
+    expect(book.prevailingIndex(-1n)).toBe(-1);
+    expect(() => new QuoteBook([q(2n ** 63n)])).toThrow('an NBBO quote time beyond signed 64 bits: 9223372036854775808');
   });
 });
 

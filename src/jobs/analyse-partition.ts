@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { joinTrades } from '../domain/measures';
+import { joinTrade } from '../domain/measures';
 import type { ClassificationSettings } from '../domain/order-measures';
 import { OrderRow, OrderTable } from '../domain/order-table';
 import { OrderStateTracker, type OrderStates } from '../domain/order-states';
@@ -108,18 +108,24 @@ class EventIntake {
   }
 }
 
+/** A kept order, whose trades the intake appends as they join it. */
+interface KeptOrder extends SimOrder {
+  trades: TradeSide[];
+}
+
 /**
  * A job's trades as they stream: those of kept orders are joined (only they are built and kept: memory
  * follows the joined trades, not the partition's trade file), and every row counts towards the Centre Point
  * share (section 12), the others summed by (participant, hour) on their bytes.
  */
 class TradeIntake {
-  readonly joined: TradeSide[] = [];
-  constructor(private readonly kept: ReadonlyMap<bigint, SimOrder>, private readonly share: TradeShare) {}
+  /** How many trades joined a kept order (each is on its order's `trades`). */
+  joined = 0;
+  constructor(private readonly kept: ReadonlyMap<bigint, KeptOrder>, private readonly share: TradeShare) {}
 
   trade(tr: TradeSide): void {
-    const joined = this.kept.has(tr.orderId);
-    if (joined) this.joined.push(tr);
+    const joined = joinTrade(this.kept, tr);
+    if (joined) this.joined++;
     this.share.add(tr.participantId, sydneyHour(tr.tradeTime), tr.quantity, joined);
   }
 
@@ -133,11 +139,6 @@ function orderIdKeys(kept: ReadonlyMap<bigint, SimOrder>): Set<number> {
   const keys = new Set<number>();
   for (const id of kept.keys()) keys.add(orderIdKey(id));
   return keys;
-}
-
-/** Each kept order's joined trades onto it. */
-function attachTrades(kept: ReadonlyMap<bigint, SimOrder>, byOrder: ReadonlyMap<bigint, TradeSide[]>): void {
-  for (const [id, trades] of byOrder) kept.get(id)!.trades = trades;
 }
 
 /** A kept order's side and participant, for a match row. */
@@ -157,8 +158,8 @@ function matchRows(kept: ReadonlyMap<bigint, SimOrder>, matches: readonly SimMat
 }
 
 /** The orders the rules keep, by id, and the events of those they filter out. */
-function keptOrders(states: readonly OrderStates[], rules: OrderRules, masks: ClassificationSettings['masks']): { kept: Map<bigint, SimOrder>; ruleFilteredEvents: number } {
-  const kept = new Map<bigint, SimOrder>();
+function keptOrders(states: readonly OrderStates[], rules: OrderRules, masks: ClassificationSettings['masks']): { kept: Map<bigint, KeptOrder>; ruleFilteredEvents: number } {
+  const kept = new Map<bigint, KeptOrder>();
   let ruleFilteredEvents = 0;
   for (let i = 0; i < states.length; i++) {
     const s = states[i];
@@ -249,9 +250,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   const trades = new TradeIntake(kept, share);
   const keptKeys = orderIdKeys(kept);
   await readTrades(work(inputs.trades.files), trades.trade.bind(trades), keptKeys.has.bind(keptKeys), false, trades.unwanted.bind(trades));
-  const partitionTrades = trades.joined;
-  const { byOrder } = joinTrades(kept, partitionTrades);
-  attachTrades(kept, byOrder);
+  const joinedTrades = trades.joined;
   const quotes: Quote[] = [];
   await readQuotes(work(inputs.nbbo.files), quotes.push.bind(quotes));
   const book = quotes.length > 0 ? new QuoteBook(quotes) : null;
@@ -259,7 +258,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
 
   onProgress({ phase: 'classify', events: n });
   const orders = [...kept.values()];
-  const table = new OrderTable(task.settings, orders.length, partitionTrades.length);
+  const table = new OrderTable(task.settings, orders.length, joinedTrades);
   appendOrders(table, orders, book);
   const ctx: TableContext = {
     security: task.security, date: task.date, securityName: task.reference.name, priceDecimals: task.reference.priceDecimals,
@@ -290,7 +289,6 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   const partial = jsonText(rollupToJson(rollup.build()));
   await writeFileAtomic(path.join(records, 'partial.json'), partial);
   written.push(outputFile(path.join(path.relative(task.out, records), 'partial.json'), partial));
-  const joined = partitionTrades.length;
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
     orders: table.length, sweeps,
@@ -298,7 +296,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
       read: inputs.orders.read, kept: inputs.orders.kept - ruleFilteredEvents,
       filtered: inputs.orders.filtered + ruleFilteredEvents, rejected: inputs.orders.rejected,
     },
-    trades: { read: inputs.trades.read, kept: joined, filtered: inputs.trades.kept - joined + inputs.trades.filtered, rejected: inputs.trades.rejected },
+    trades: { read: inputs.trades.read, kept: joinedTrades, filtered: inputs.trades.kept - joinedTrades + inputs.trades.filtered, rejected: inputs.trades.rejected },
     quotes: { read: inputs.nbbo.read, kept: inputs.nbbo.kept, filtered: inputs.nbbo.filtered, rejected: inputs.nbbo.rejected },
     fillStatus, sweepScenario, filledQty, dataQuality: { filledQtyMismatch: mismatch },
     simulation: { candidates: sim.candidates.length, matches: sim.matches.length, noQuote: sim.noQuote, limitBlocked: sim.limitBlocked },

@@ -1,4 +1,4 @@
-import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, joinTrades, vwap } from '../../src/domain/measures';
+import { arrivalCostBps, arrivalMid, elapsedSeconds, execution, fillRatio, filledQtyMismatch, joinTrade, vwap } from '../../src/domain/measures';
 import { measureOrder } from '../../src/domain/order-measures';
 import { orderStates } from '../../src/domain/order-states';
 import { midOf, midText, QuoteBook, quoteValue } from '../../src/domain/quotes';
@@ -78,13 +78,12 @@ describe('quote search forward from a known quote', () => {
 });
 
 describe('trade-to-order join', () => {
-  it('joins on the exact 64-bit order id and counts the trades of other orders', () => {
+  it('joins on the exact 64-bit order id, in arrival order, and leaves the trades of other orders out', () => {
     const a = 7904794000124134556n, b = 7904794000124134557n; // differ only past 2^53
     const trades = [trade({ t: T, qty: 1, price: 1, orderId: a }), trade({ t: T, qty: 2, price: 1, orderId: b }), trade({ t: T, qty: 3, price: 1, orderId: a })];
-    const { byOrder, unmatched } = joinTrades(new Set([a]), trades);
-    expect(byOrder.get(a)!.map((t) => t.quantity)).toEqual([1, 3]);
-    expect(byOrder.has(b)).toBe(false);
-    expect(unmatched).toBe(1);
+    const orders = new Map([[a, { trades: [] as typeof trades }]]);
+    expect(trades.map((t) => joinTrade(orders, t))).toEqual([true, false, true]);
+    expect(orders.get(a)!.trades.map((t) => t.quantity)).toEqual([1, 3]);
   });
 });
 

@@ -9,6 +9,20 @@ import type { FillTable } from './fill-table';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
+/**
+ * The fill table's column of each fill mean, and its columns (one per horizon) of each horizon family: the
+ * rollup's sums of a fill measure and the column it reads are both listed in FILL_MEANS, HORIZON_MEANS order.
+ */
+const FILL_COLUMN: Record<(typeof FILL_MEANS)[number], (t: FillTable) => Float64Array> = {
+  effective_spread_bps: (t) => t.effectiveSpreadBps,
+  price_improvement_bps: (t) => t.priceImprovementBps,
+};
+const HORIZON_COLUMNS: Record<(typeof HORIZON_MEANS)[number], (t: FillTable) => readonly Float64Array[]> = {
+  markout: (t) => t.markoutBps,
+  realized_spread: (t) => t.realizedSpreadBps,
+  price_impact: (t) => t.priceImpactBps,
+};
+
 /** Basis points x weight in 1e-6 units, rounded: the fixed-point form the rollups sum exactly. */
 function micro(x: number): number {
   return Math.round(x * 1e6);
@@ -150,7 +164,7 @@ export class RollupBuilder {
   private readonly oddCells = new Map<string, Cell>();
   private readonly cellOrder: Cell[] = [];
   private readonly sizeBuckets = new Map<string, number>();
-  /** The fill table `columns` was made for, and its fill measures: effective spread, price improvement, then per horizon markout, realized spread, price impact (`fillSums` order). */
+  /** The fill table `columns` was made for, and its fill measures in `fillSums` order. */
   private columnsOf: FillTable | null = null;
   private columns: Float64Array[] = [];
 
@@ -158,16 +172,11 @@ export class RollupBuilder {
     this.ix = indexes(shape);
   }
 
-  /**
-   * Adds one order (and its simulation outcome, if it was a candidate) to its cell, whose sums `build` adds
-   * to every level the order belongs to. Every addition is exact, so adding straight to the cell gives the
-   * sums that adding the order's own first would.
-   */
   /** A fill table's measure columns in `fillSums` order, made once per table (a job's orders share one). */
   private fillMeasureColumns(t: FillTable): Float64Array[] {
     if (t !== this.columnsOf) {
       this.columnsOf = t;
-      this.columns = [t.effectiveSpreadBps, t.priceImprovementBps, ...t.markoutBps, ...t.realizedSpreadBps, ...t.priceImpactBps];
+      this.columns = [...FILL_MEANS.map((f) => FILL_COLUMN[f](t)), ...HORIZON_MEANS.flatMap((f) => HORIZON_COLUMNS[f](t))];
       if (2 * this.columns.length !== this.ix.fillSums.length) {
         throw new Error(`a fill table with ${t.horizons.length} markout horizons, a rollup with ${(this.ix.fillSums.length / 2 - 2) / 3}`);
       }
@@ -175,6 +184,11 @@ export class RollupBuilder {
     return this.columns;
   }
 
+  /**
+   * Adds one order (and its simulation outcome, if it was a candidate) to its cell, whose sums `build` adds
+   * to every level the order belongs to. Every addition is exact, so adding straight to the cell gives the
+   * sums that adding the order's own first would.
+   */
   add(o: OrderMeasures, cand?: CandidateOutcome): void {
     const ix = this.ix;
     const cell = this.cellOf(o);

@@ -70,7 +70,7 @@ function typed<S>(name: string, column: (s: S) => Float64Array, length: (s: S) =
 
 /** An INT64 or INT32 column the order or fill table holds as doubles (NaN a null), its first `length` values. */
 function integers<S>(name: string, type: 'INT64' | 'INT32', column: (s: S) => Float64Array, length: (s: S) => number): ColumnSpec<number, S> {
-  return { name, type, column: (s) => column(s).subarray(0, length(s)) };
+  return { ...typed(name, column, length), type };
 }
 
 /** A column the order table holds as a list (ids, times, texts), its first `length` values. */

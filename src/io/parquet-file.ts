@@ -154,11 +154,11 @@ class ColumnError extends Error {}
 
 /** PLAIN encoding of the non-null values of a column of `type`. */
 function writePlain(out: Bytes, type: ParquetColumnType, values: ColumnValues): void {
-  if (values instanceof Float64Array && type !== 'DOUBLE') {
-    writeIntegerDoubles(out, type, values);
-    return;
-  }
   if (values instanceof Float64Array) {
+    if (type !== 'DOUBLE') {
+      writeIntegerDoubles(out, type, values);
+      return;
+    }
     out.room(8 * values.length);
     const data = out.data;
     let n = out.n;
@@ -231,10 +231,7 @@ function writeIntegerDoubles(out: Bytes, type: ParquetColumnType, values: Float6
     const x = values[i];
     if (x !== x) continue;
     if (wide) {
-      if (!Number.isSafeInteger(x)) throw new ColumnError(`${String(x)} is not an integer below 2^53 (give larger ones as BigInt)`);
-      const hi = Math.floor(x / TWO32);
-      data.setUint32(n, x - hi * TWO32, true);
-      data.setInt32(n + 4, hi, true);
+      setSafeInt64(data, n, x);
       n += 8;
     } else {
       if ((x | 0) !== x) throw new ColumnError(`${String(x)} is not a 32-bit integer`);
@@ -263,14 +260,19 @@ function writeInt64s(out: Bytes, unsigned: boolean, values: readonly unknown[]):
       setInt64(data, n, unsigned, BigInt(v), v);
     } else {
       if (unsigned && (v as number) < 0) throw new ColumnError(`${String(v)} is negative: not an unsigned 64-bit integer`);
-      if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
-      const x = v as number, hi = Math.floor(x / TWO32);
-      data.setUint32(n, x - hi * TWO32, true);
-      data.setInt32(n + 4, hi, true);
+      setSafeInt64(data, n, v);
     }
     n += 8;
   }
   out.n = n;
+}
+
+/** A safe-integer number as INT64 at `at`, in 32-bit halves (no BigInt); a non-integer or one past 2^53 is refused. */
+function setSafeInt64(data: DataView, at: number, v: unknown): void {
+  if (!Number.isSafeInteger(v)) throw new ColumnError(`${String(v)} is not an integer below 2^53 (give larger ones as BigInt)`);
+  const x = v as number, hi = Math.floor(x / TWO32);
+  data.setUint32(at, x - hi * TWO32, true);
+  data.setInt32(at + 4, hi, true);
 }
 
 /** One BigInt at `at`, after checking it fits (`given`: the value as the column gave it, for the error). */

@@ -20,7 +20,10 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
 ENV NODE_OPTIONS=--max-old-space-size=3072
-# glibc returns freed blocks over 128 KiB to the system at once (src/worker/memory.ts WORKER_MALLOC_ENV).
+# How the worker process starts (src/worker/memory.ts WORKER_ENV and WORKER_NODE_FLAGS; a test checks these
+# lines against them): glibc returns freed blocks over 128 KiB to the system at once, and V8 collects each
+# heap on its own thread, with a fixed heap growing factor.
 ENV MALLOC_MMAP_THRESHOLD_=131072
-ENTRYPOINT ["node", "dist/client/cli.js"]
+ENV SWEEPFLOW_HEAP_GROWTH_PERCENT=150
+ENTRYPOINT ["node", "--single-threaded-gc", "dist/client/cli.js"]
 CMD ["worker"]

@@ -8,8 +8,9 @@
  * ours (the bench fails when they are not). Ends with `ratio_vs_equal_work=<our wall / its wall>`.
  * Before that, as context: the old one-group-by reference (`ratio_vs_duckdb`) and, unless
  * `--no-context`, DuckDB partitioning the input and building a reduced per-order table (duckdb-references.ts).
- * The worker runs in this process, so the bench restarts itself with the malloc settings the Docker image
- * gives the worker (WORKER_MALLOC_ENV) unless they are set or `--default-malloc` is given.
+ * The worker runs in this process, so the bench restarts itself the way the Docker image starts the worker
+ * (worker/memory WORKER_ENV and WORKER_NODE_FLAGS: malloc, garbage collection and heap growth settings), adding
+ * only those the process lacks (a variable set by hand wins), unless `--no-worker-settings` is given.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,7 +24,7 @@ import type { GenerateOptions } from '../generator/generate';
 import { compareWithOurs, duckdbEqualWork } from './duckdb-equal-work';
 import { duckdbReferences } from './duckdb-references';
 import { sharedThreadPool } from '../threads/pool';
-import { heapGrowthPercent, missingMallocEnv, threadYoungMb, WORKER_MALLOC_ENV } from '../worker/memory';
+import { heapGrowthPercent, missingWorkerEnv, missingWorkerNodeFlags, threadYoungMb, WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/memory';
 import { createSweepflowWorker } from '../worker/worker';
 import type { RunResult } from '../workflows/types';
 
@@ -194,7 +195,8 @@ async function main(): Promise<void> {
   process.stdout.write(`memory: main thread heap peak ${Math.round(mainHeapPeak / 1048576)} MB, largest pool thread heap ` +
     `${Math.round(sharedThreadPool().peakThreadHeapBytes / 1048576)} MB, main thread external (Buffers) peak ${Math.round(externalPeak / 1048576)} MB ` +
     `(heap growth ${heapGrowthPercent()}%, thread young generation ${threadYoungMb() || 'V8 default'} MB, ` +
-    `${Object.keys(WORKER_MALLOC_ENV).map((k) => `${k}=${process.env[k] ?? 'unset'}`).join(' ')})\n`);
+    `${Object.keys(WORKER_ENV).map((k) => `${k}=${process.env[k] ?? 'unset'}`).join(' ')}, ` +
+    `${WORKER_NODE_FLAGS.map((f) => `${f} ${process.execArgv.includes(f) ? 'on' : 'off'}`).join(' ')})\n`);
   process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
     `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
@@ -230,13 +232,13 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio_vs_equal_work=${(seconds / ref.seconds).toFixed(2)}\n`);
 }
 
-function restartWithMallocEnv(): never {
-  const env = { ...process.env, ...WORKER_MALLOC_ENV };
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
+function restartAsWorker(): never {
+  const env = { ...WORKER_ENV, ...process.env };
+  const r = spawnSync(process.execPath, [...missingWorkerNodeFlags(), ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
   process.exit(r.status ?? 1);
 }
 
-if (process.platform === 'linux' && missingMallocEnv().length > 0 && !process.argv.includes('--default-malloc')) restartWithMallocEnv();
+if ((missingWorkerEnv().length > 0 || missingWorkerNodeFlags().length > 0) && !process.argv.includes('--no-worker-settings')) restartAsWorker();
 
 main().then(() => process.exit(0), (e) => {
   process.stderr.write(`${(e as Error).stack}\n`);

@@ -9,7 +9,8 @@ import { EnvError, envInt } from '../config/env';
  * worker of 900 MB on the bench. A fixed factor bounds every heap of the process to about (1 + p/100) x
  * its live set, at the cost of more frequent collections: 50 measured 627-660 MB instead of 914-952 MB, and
  * 27-41% more worker CPU (README, Performance). There is no hard limit: a partition larger than any other
- * still runs, in a larger heap.
+ * still runs, in a larger heap. The worker process is started with 150 (WORKER_ENV), which with single-threaded
+ * collection costs no CPU: there V8's own choice grows the heaps further, as its collections run slower.
  * @default 0 (SWEEPFLOW_HEAP_GROWTH_PERCENT; 0 = V8's own choice)
  */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 0;
@@ -80,16 +81,33 @@ export function threadHeapLimitMessage(mb: number): string {
 }
 
 /**
- * glibc's malloc settings the worker should start with (the Docker image sets them): they must be in the
- * environment when the process starts. A fixed mmap threshold of 128 KiB returns every larger block (read
- * and gzip buffers, Parquet pages, the SDK's) to the system when it is freed; by default glibc raises the
- * threshold after such frees, serves later blocks from its heaps, and the worker's resident memory stays at
- * its high-water mark. On the bench: peak 569, 574 and 616 MB against 648, 651 and 632 MB, alternated, at no
- * CPU cost we could tell from the noise (90.9-101.6 worker CPU-seconds against 86.4-111.1).
+ * How the worker process should start (the Docker image starts it so, and the bench restarts itself so):
+ * settings that must be in place before the process's first heap exists, so no code of ours can set them
+ * later (V8 aborts when `--single-threaded-gc` is set at run time).
+ *
+ * - `MALLOC_MMAP_THRESHOLD_=131072`: glibc returns every block over 128 KiB (read and gzip buffers, Parquet
+ *   pages, the SDK's) to the system when it is freed; by default it raises the threshold after such frees,
+ *   serves later blocks from its heaps, and the worker's resident memory stays at its high-water mark. On
+ *   the bench: peak 569, 574 and 616 MB against 648, 651 and 632 MB, alternated, at no CPU cost we could
+ *   tell from the noise.
+ * - `--single-threaded-gc`: V8 collects each heap on its own thread, without helper threads. The pool runs
+ *   a thread per core, so helpers only compete with the jobs for the same cores. Alone it made the bench
+ *   about 5% faster (wall 24.3-25.2 s against 25.5-27.1, 3% less worker CPU) but the pool threads' heaps
+ *   larger (V8 grows a heap further when its collections run slower): peak RSS 463-520 MB against 435-476.
+ * - `SWEEPFLOW_HEAP_GROWTH_PERCENT=150`, with it: peak RSS 392-410 MB, wall 24.9-25.4 s (README,
+ *   Performance, 7 December). Without `--single-threaded-gc` the same growth factor was slower (26.8-27.0 s).
  */
-export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
+export const WORKER_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072', SWEEPFLOW_HEAP_GROWTH_PERCENT: '150' };
 
-/** The settings of WORKER_MALLOC_ENV this process did not start with. */
-export function missingMallocEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.keys(WORKER_MALLOC_ENV).filter((k) => env[k] === undefined);
+/** The node flags of the worker process (see WORKER_ENV). */
+export const WORKER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
+
+/** The settings of WORKER_ENV this process did not start with. */
+export function missingWorkerEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.keys(WORKER_ENV).filter((k) => env[k] === undefined);
+}
+
+/** The flags of WORKER_NODE_FLAGS this process did not start with. */
+export function missingWorkerNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return WORKER_NODE_FLAGS.filter((f) => !execArgv.includes(f));
 }

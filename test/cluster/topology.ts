@@ -24,18 +24,25 @@ export function dockerRuntimeEnv(): Record<string, string> {
   return Object.fromEntries([...runtime.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
 }
 
-/** The worker service of docker-compose.yml: its command (after the image's entrypoint) and environment (the image's, then compose's). */
-export function composeWorker(): { argv: string[]; env: Record<string, string> } {
-  const compose = parseYaml(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-    services: { worker: { command: string[]; environment: Record<string, string> } };
-  };
+/** The runtime stage's ENTRYPOINT: node, its flags, and the script. */
+export function dockerEntrypoint(): { nodeFlags: string[]; script: string } {
   const docker = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   const entrypoints = [...docker.matchAll(/^ENTRYPOINT\s+(\[.*\])\s*$/gm)].map((m) => JSON.parse(m[1]) as string[]);
   const entrypoint = entrypoints[entrypoints.length - 1]; // the runtime stage's
-  if (entrypoint[0] !== 'node' || entrypoint[1] !== 'dist/client/cli.js') throw new Error(`unexpected Dockerfile ENTRYPOINT ${JSON.stringify(entrypoint)}`);
+  const script = entrypoint.length - 1;
+  if (entrypoint[0] !== 'node' || entrypoint[script] !== 'dist/client/cli.js') throw new Error(`unexpected Dockerfile ENTRYPOINT ${JSON.stringify(entrypoint)}`);
+  return { nodeFlags: entrypoint.slice(1, script), script: entrypoint[script] };
+}
+
+/** The worker service of docker-compose.yml: its command (after the image's entrypoint) and environment (the image's, then compose's). */
+export function composeWorker(): { nodeFlags: string[]; argv: string[]; env: Record<string, string> } {
+  const compose = parseYaml(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: { worker: { command: string[]; environment: Record<string, string> } };
+  };
+  const { nodeFlags, script } = dockerEntrypoint();
   const { command, environment } = compose.services.worker;
   // Here the server is on loopback instead of the compose network's `temporal` host.
-  return { argv: [...entrypoint.slice(1), ...command], env: { ...dockerRuntimeEnv(), ...environment, TEMPORAL_ADDRESS: ADDRESS } };
+  return { nodeFlags, argv: [script, ...command], env: { ...dockerRuntimeEnv(), ...environment, TEMPORAL_ADDRESS: ADDRESS } };
 }
 
 export interface WorkerProcess {
@@ -48,12 +55,12 @@ export interface WorkerProcess {
 
 /** Starts worker `name` the compose way, in its own working directory, logging to test-output/cluster/<name>.log. */
 export function startWorker(name: string, extraEnv: Record<string, string> = {}): WorkerProcess {
-  const { argv, env } = composeWorker();
+  const { nodeFlags, argv, env } = composeWorker();
   const cwd = path.join(CLUSTER_OUTPUT, 'workers', name);
   mkdirSync(cwd, { recursive: true });
   const log = createWriteStream(path.join(CLUSTER_OUTPUT, `${name}.log`), { flags: 'a' });
   // The image's working directory holds dist/; here the entrypoint's script path is made absolute instead.
-  const child = spawn(process.execPath, [path.join(ROOT, argv[0]), ...argv.slice(1)], {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(ROOT, argv[0]), ...argv.slice(1)], {
     cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);

@@ -10,6 +10,7 @@ import { generate } from '../generator/generate';
 import { buildReport } from '../report/report';
 import { logger } from '../worker/logger';
 import { createSweepflowWorker } from '../worker/worker';
+import { workerStartAdvice } from '../worker/memory';
 import { clientConnection, serviceSettings, workerConnection } from './connection';
 import { startDevServer } from './dev-server';
 import { cancelRun, resumeRun } from './control';
@@ -92,6 +93,8 @@ program.command('worker')
         taskQueue: process.env.SWEEPFLOW_TASK_QUEUE || undefined,
       });
       logger.info({ profile, address: settings.address, namespace: settings.namespace }, 'worker started');
+      const advice = workerStartAdvice();
+      if (advice) logger.warn(advice);
       await worker.run(); // the SDK runtime turns SIGINT/SIGTERM into a graceful shutdown
       logger.info('worker stopped');
     } catch (e) {

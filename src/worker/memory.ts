@@ -111,3 +111,14 @@ export function missingWorkerEnv(env: NodeJS.ProcessEnv = process.env): string[]
 export function missingWorkerNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
   return WORKER_NODE_FLAGS.filter((f) => !execArgv.includes(f));
 }
+
+/**
+ * What a worker started without some of WORKER_ENV or WORKER_NODE_FLAGS is told at its start (null when it has
+ * them all): it runs the same, only slower and with a larger heap.
+ */
+export function workerStartAdvice(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): string | null {
+  const missing = [...missingWorkerEnv(env).map((k) => `${k}=${WORKER_ENV[k]}`), ...missingWorkerNodeFlags(execArgv)];
+  if (missing.length === 0) return null;
+  return `started without ${missing.join(' ')}, which the Docker image starts the worker with ` +
+    '(README, Config reference): it runs the same, with more CPU and memory';
+}

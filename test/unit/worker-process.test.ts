@@ -1,5 +1,5 @@
 import { dockerEntrypoint, dockerRuntimeEnv } from '../cluster/topology';
-import { missingWorkerEnv, missingWorkerNodeFlags, WORKER_ENV, WORKER_NODE_FLAGS } from '../../src/worker/memory';
+import { missingWorkerEnv, missingWorkerNodeFlags, WORKER_ENV, WORKER_NODE_FLAGS, workerStartAdvice } from '../../src/worker/memory';
 
 /** The worker process the bench measures is the one the Docker image starts: the same environment and node flags. */
 describe('the worker process settings', () => {
@@ -21,5 +21,11 @@ describe('the worker process settings', () => {
     expect(missingWorkerEnv({ MALLOC_MMAP_THRESHOLD_: '65536' })).toEqual(['SWEEPFLOW_HEAP_GROWTH_PERCENT']);
     expect(missingWorkerNodeFlags([])).toEqual(['--single-threaded-gc']);
     expect(missingWorkerNodeFlags(['--max-old-space-size=3072', '--single-threaded-gc'])).toEqual([]);
+  });
+
+  it('tell a worker started without them what it lacks, and say nothing to one started as the image starts it', () => {
+    expect(workerStartAdvice({ ...WORKER_ENV }, ['--single-threaded-gc'])).toBeNull();
+    expect(workerStartAdvice({ MALLOC_MMAP_THRESHOLD_: '131072' }, [])).toBe('started without SWEEPFLOW_HEAP_GROWTH_PERCENT=150 ' +
+      '--single-threaded-gc, which the Docker image starts the worker with (README, Config reference): it runs the same, with more CPU and memory');
   });
 });

@@ -92,8 +92,8 @@ export function threadHeapLimitMessage(mb: number): string {
  *   tell from the noise.
  * - `--single-threaded-gc`: V8 collects each heap on its own thread, without helper threads. The pool runs
  *   a thread per core, so helpers only compete with the jobs for the same cores. Alone it made the bench
- *   about 5% faster (wall 24.3-25.2 s against 25.5-27.1, 3% less worker CPU) but the pool threads' heaps
- *   larger (V8 grows a heap further when its collections run slower): peak RSS 463-520 MB against 435-476.
+ *   about 5% faster (wall 24.0-25.2 s against 25.5-27.1, 3% less worker CPU) but the pool threads' heaps
+ *   larger (V8 grows a heap further when its collections run slower): peak RSS 470-520 MB against 435-476.
  * - `SWEEPFLOW_HEAP_GROWTH_PERCENT=150`, with it: peak RSS 392-410 MB, wall 24.9-25.4 s (README,
  *   Performance, 7 December). Without `--single-threaded-gc` the same growth factor was slower (26.8-27.0 s).
  */

@@ -17,18 +17,22 @@ export const CLUSTER_OUTPUT = path.join(ROOT, 'test-output', 'cluster');
 export const ADDRESS = process.env.SWEEPFLOW_CLUSTER_ADDRESS ?? '127.0.0.1:7333';
 const CLI = path.join(ROOT, 'dist', 'client', 'cli.js');
 
-/** The environment the Dockerfile's runtime stage (its last FROM) gives every container: its `ENV KEY=value` lines. */
-export function dockerRuntimeEnv(): Record<string, string> {
+/** The Dockerfile's runtime stage: from its last FROM on. */
+function dockerRuntimeStage(): string {
   const docker = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const runtime = docker.slice(docker.lastIndexOf('\nFROM '));
-  return Object.fromEntries([...runtime.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
+  return docker.slice(docker.lastIndexOf('\nFROM '));
+}
+
+/** The environment the Dockerfile's runtime stage gives every container: its `ENV KEY=value` lines. */
+export function dockerRuntimeEnv(): Record<string, string> {
+  return Object.fromEntries([...dockerRuntimeStage().matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
 }
 
 /** The runtime stage's ENTRYPOINT: node, its flags, and the script. */
 export function dockerEntrypoint(): { nodeFlags: string[]; script: string } {
-  const docker = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const entrypoints = [...docker.matchAll(/^ENTRYPOINT\s+(\[.*\])\s*$/gm)].map((m) => JSON.parse(m[1]) as string[]);
-  const entrypoint = entrypoints[entrypoints.length - 1]; // the runtime stage's
+  const entrypoints = [...dockerRuntimeStage().matchAll(/^ENTRYPOINT\s+(\[.*\])\s*$/gm)].map((m) => JSON.parse(m[1]) as string[]);
+  if (entrypoints.length !== 1) throw new Error(`the Dockerfile's runtime stage has ${entrypoints.length} ENTRYPOINT lines, not 1`);
+  const entrypoint = entrypoints[0];
   const script = entrypoint.length - 1;
   if (entrypoint[0] !== 'node' || entrypoint[script] !== 'dist/client/cli.js') throw new Error(`unexpected Dockerfile ENTRYPOINT ${JSON.stringify(entrypoint)}`);
   return { nodeFlags: entrypoint.slice(1, script), script: entrypoint[script] };

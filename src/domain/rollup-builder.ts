@@ -178,7 +178,7 @@ export class RollupBuilder {
       this.columnsOf = t;
       this.columns = [...FILL_MEANS.map((f) => FILL_COLUMN[f](t)), ...HORIZON_MEANS.flatMap((f) => HORIZON_COLUMNS[f](t))];
       if (2 * this.columns.length !== this.ix.fillSums.length) {
-        throw new Error(`a fill table with ${t.horizons.length} markout horizons, a rollup with ${(this.ix.fillSums.length / 2 - 2) / 3}`);
+        throw new Error(`a fill table with ${t.horizons.length} markout horizons, a rollup with ${(this.ix.fillSums.length / 2 - FILL_MEANS.length) / HORIZON_MEANS.length}`);
       }
     }
     return this.columns;

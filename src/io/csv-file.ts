@@ -210,24 +210,35 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
 }
 
 /**
- * Reads [start, end) of a plain file into one reused buffer and feeds the tokenizer: memory stays flat
- * whatever the file size (a read stream allocates a fresh buffer per chunk, freed only by a later GC).
+ * Reads [start, end) of a plain file into two reused buffers and feeds the tokenizer: memory stays flat
+ * whatever the file size (a read stream allocates a fresh buffer per chunk, freed only by a later GC). The
+ * next chunk is read into one buffer while the tokenizer works on the other, so the thread does not wait
+ * for each read (it did: 13% of a shard task's time was spent waiting).
  */
 async function readPlainRange(file: string, tok: CsvTokenizer, start: number, end: number | undefined, chunkBytes: number,
   onProgress: ((bytes: number) => void) | undefined): Promise<void> {
   const fh = await open(file, 'r');
-  let shelved: Buffer | null = null;
+  const shelved: Buffer[] = [];
+  let pending: Promise<{ bytesRead: number }> | null = null;
   try {
     const stop = end ?? (await fh.stat()).size;
-    // Whole chunks come from the shelf; a small range gets a buffer of its own size.
+    // Whole chunks come from the shelf; a small range gets buffers of its own size.
     const want = Math.max(1, Math.min(chunkBytes, stop - start));
-    const buf = want === chunkBytes ? (shelved = takeBuffer(chunkBytes)).subarray(0, chunkBytes) : Buffer.allocUnsafe(want);
-    let pos = start, lastReport = 0;
-    while (pos < stop) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, stop - pos), pos);
+    const buffer = (): Buffer => (want === chunkBytes ? lend(shelved, chunkBytes) : Buffer.allocUnsafe(want));
+    const buffers = [buffer(), buffer()];
+    const readInto = (buf: Buffer, at: number): Promise<{ bytesRead: number }> => fh.read(buf, 0, Math.min(buf.length, stop - at), at);
+    let pos = start, lastReport = 0, next = 0;
+    pending = pos < stop ? readInto(buffers[next], pos) : null;
+    while (pending) {
+      const { bytesRead } = await pending;
+      pending = null;
       if (bytesRead === 0) break; // the file shrank under us: the tokenizer reports what it has
+      const chunk = buffers[next].subarray(0, bytesRead);
       pos += bytesRead;
-      tok.push(buf.subarray(0, bytesRead));
+      next = 1 - next;
+      // The tokenizer keeps no view of a chunk once push returns, so each buffer is free for the read after next.
+      if (pos < stop) pending = readInto(buffers[next], pos);
+      tok.push(chunk);
       if (onProgress && pos - start - lastReport >= 1024 * 1024) {
         lastReport = pos - start;
         onProgress(lastReport);
@@ -236,8 +247,17 @@ async function readPlainRange(file: string, tok: CsvTokenizer, start: number, en
     tok.end();
     onProgress?.(pos - start);
   } finally {
+    // A read still in flight (the tokenizer threw) must land before its buffer is lent again.
+    await pending?.catch(() => undefined);
     tok.release();
-    if (shelved) giveBuffer(shelved);
+    for (const b of shelved) giveBuffer(b);
     await fh.close();
   }
+}
+
+/** A shelf buffer of `bytes`, recorded in `shelved` to be given back. */
+function lend(shelved: Buffer[], bytes: number): Buffer {
+  const b = takeBuffer(bytes);
+  shelved.push(b);
+  return b.subarray(0, bytes);
 }

@@ -49,30 +49,51 @@ export class CutScanner {
   }
 }
 
-export async function findCutPoints(file: string, size: number, targetBytes: number, onProgress?: (bytes: number) => void): Promise<CutPoint[]> {
+/** Bytes read at a time by findCutPoints. @default 4 MiB */
+const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Room in front of each read for the tail of the chunk before it: the start of a record, which the tokenizer bounds. */
+const TAIL_ROOM = MAX_RECORD_BYTES + 64;
+
+/**
+ * Cut points of a file (see CutScanner), scanned in chunks of `chunkBytes`: the next chunk is read into a
+ * second buffer while the scanner works on the other, so the scan does not wait for each read. Each buffer
+ * keeps room in front of its chunk for the tail of the chunk before (a part of a record), copied there before
+ * the next read reuses the buffer it came from; memory stays flat whatever the file size.
+ */
+export async function findCutPoints(file: string, size: number, targetBytes: number, onProgress?: (bytes: number) => void,
+  chunkBytes = SCAN_CHUNK_BYTES): Promise<CutPoint[]> {
   if (size <= targetBytes) return [];
   const scanner = new CutScanner(targetBytes, size);
-  // One reused buffer: reads land after the tail of the last one (a part of a record, at most 1 MiB), so no
-  // chunk is copied again and memory stays flat whatever the file size.
   const fh = await open(file, 'r');
+  const buffers = [Buffer.allocUnsafe(TAIL_ROOM + chunkBytes), Buffer.allocUnsafe(TAIL_ROOM + chunkBytes)];
+  let pending: Promise<{ bytesRead: number }> | null = null;
   try {
-    const buf = Buffer.allocUnsafe(4 * 1024 * 1024 + MAX_RECORD_BYTES + 64);
-    let keep = 0, base = 0, read = 0;
+    let tail = Buffer.alloc(0), base = 0, read = 0, next = 0;
+    pending = fh.read(buffers[next], TAIL_ROOM, chunkBytes, read);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, keep, buf.length - keep, read);
+      const { bytesRead } = await pending;
+      pending = null;
+      const buf = buffers[next];
+      if (tail.length > TAIL_ROOM) throw new Error(`${file}: a record start ${tail.length} bytes before a chunk's end, more than the tokenizer allows`);
+      const from = TAIL_ROOM - tail.length;
+      tail.copy(buf, from);
       if (bytesRead === 0) {
-        scanner.frame(buf.subarray(0, keep), base, true);
+        scanner.frame(buf.subarray(from, TAIL_ROOM), base, true);
         break;
       }
       read += bytesRead;
-      const len = keep + bytesRead;
-      const consumed = scanner.frame(buf.subarray(0, len), base, false);
-      buf.copyWithin(0, consumed, len);
-      keep = len - consumed;
+      next = 1 - next;
+      // The tail came from the other buffer and is copied out: that buffer is free for the next read.
+      pending = fh.read(buffers[next], TAIL_ROOM, chunkBytes, read);
+      const end = TAIL_ROOM + bytesRead;
+      const consumed = scanner.frame(buf.subarray(from, end), base, false);
+      tail = buf.subarray(from + consumed, end);
       base += consumed;
       onProgress?.(read);
     }
   } finally {
+    // A read still in flight (the scan threw) must land before the handle closes.
+    await pending?.catch(() => undefined);
     await fh.close();
   }
   return scanner.cuts;

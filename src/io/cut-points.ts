@@ -49,7 +49,6 @@ export class CutScanner {
   }
 }
 
-/** Bytes read at a time by findCutPoints. @default 4 MiB */
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Room in front of each read for the tail of the chunk before it: the start of a record, which the tokenizer bounds. */
 const TAIL_ROOM = MAX_RECORD_BYTES + 64;
@@ -59,6 +58,7 @@ const TAIL_ROOM = MAX_RECORD_BYTES + 64;
  * second buffer while the scanner works on the other, so the scan does not wait for each read. Each buffer
  * keeps room in front of its chunk for the tail of the chunk before (a part of a record), copied there before
  * the next read reuses the buffer it came from; memory stays flat whatever the file size.
+ * @param chunkBytes bytes read at a time (tests pass a few). @default 4194304 (4 MiB)
  */
 export async function findCutPoints(file: string, size: number, targetBytes: number, onProgress?: (bytes: number) => void,
   chunkBytes = SCAN_CHUNK_BYTES): Promise<CutPoint[]> {

@@ -59,6 +59,17 @@ describe('record-aligned cut points', () => {
     }
   });
 
+  it('scans past a line longer than a record may be, whatever the chunk size', async () => {
+    const file = path.join(dir, 'long-line.csv');
+    const text = 'h1,h2\n' + '1,2\n'.repeat(1000) + 'x'.repeat(3 * 1024 * 1024) + '\n' + '3,"4\n5"\n'.repeat(1000);
+    writeFileSync(file, text);
+    const size = Buffer.byteLength(text);
+    const cuts = await findCutPoints(file, size, 1024);
+    expect(cuts.length).toBeGreaterThan(5);
+    for (const c of cuts) expect(text[c.offset - 1]).toBe('\n');
+    for (const chunk of [4096, 1024 * 1024]) expect(await findCutPoints(file, size, 1024, undefined, chunk)).toEqual(cuts);
+  });
+
   it('does not cut a file smaller than the target', async () => {
     const file = path.join(dir, 'small.csv');
     writeFileSync(file, 'a\n1\n');

@@ -41,11 +41,13 @@ describe('reading a byte range in chunks (two buffers, the next read in flight w
   });
 
   it('reads a range that starts past the header with its own line numbers', async () => {
+    const whole = await records(file, {});
     const at = text.indexOf('\n100,') + 1;
-    const got = await records(file, { start: at, end: size, firstLine: 101 + 12, highWaterMark: 13 });
+    const line = Number(whole[1 + 100].split(':')[0]); // the file's line of record 100
+    const got = await records(file, { start: at, end: size, firstLine: line, highWaterMark: 13 });
     expect(got[0]).toBe('header:id|text|qty');
-    expect(got[1]).toBe(`${101 + 12}:${JSON.stringify(['100', 'x'.repeat(100 % 23), '300'])}`);
-    expect(got).toHaveLength(1 + 400);
+    expect(got.slice(1)).toEqual(whole.slice(1 + 100));
+    expect(got[1]).toBe(`${line}:${JSON.stringify(['100', 'x'.repeat(100 % 23), '300'])}`);
   });
 
   it('lets a handler\'s error through, and the next read (reusing the lent buffers) is whole', async () => {

@@ -66,6 +66,8 @@ describe('record-aligned cut points', () => {
     const size = Buffer.byteLength(text);
     const cuts = await findCutPoints(file, size, 1024);
     expect(cuts.length).toBeGreaterThan(5);
+    // Every cut is a record start: after a line break, never inside the quoted "4\n5".
+    for (const c of cuts) expect([text[c.offset - 1], text[c.offset]]).not.toEqual(['\n', '5']);
     for (const c of cuts) expect(text[c.offset - 1]).toBe('\n');
     for (const chunk of [4096, 1024 * 1024]) expect(await findCutPoints(file, size, 1024, undefined, chunk)).toEqual(cuts);
   });

@@ -3,6 +3,7 @@ import { removeStaleTemps } from '../io/atomic';
 import { analysePartition, type PartitionProgress } from '../jobs/analyse-partition';
 import { jobPartitionDirs, type RunPaths } from '../io/paths';
 import type { Plan } from '../jobs/plan-store';
+import { mapBounded } from '../jobs/bounded-map';
 import { prepareJob } from '../jobs/prepare-job';
 import { sharedThreadPool } from '../threads/pool';
 import type { JobBatchRef, JobRef, JobResult } from '../workflows/types';
@@ -19,19 +20,17 @@ export async function analyseJob(job: JobRef): Promise<JobResult> {
 }
 
 /**
- * Small jobs of one security, one after another in this activity (config `processing.smallJobs`): each
- * skips, commits and counts as its own job would. The first failure fails the batch, and the security
- * workflow runs the batch's dates again one job workflow each (a date committed here then skips).
+ * Small jobs of one security in this activity (config `processing.smallJobs`), as many at once as the
+ * pool has threads, so that a run's last batch keeps every core busy instead of one: each skips, commits
+ * and counts as its own job would, and results come in date order. The first failure fails the batch
+ * (once the dates in flight have settled), and the security workflow runs the batch's dates again one job
+ * workflow each (a date committed here then skips). Heartbeats carry the phase of the date last reported.
  */
 export async function analyseJobs(batch: JobBatchRef): Promise<JobResult[]> {
   const { plan, paths } = await loadPlan(batch.run);
-  return step(async () => {
-    const results: JobResult[] = [];
-    for (const [i, date] of batch.dates.entries()) {
-      results.push(await runJob(plan, paths, { run: batch.run, security: batch.security, date }, (p) => heartbeat({ ...p, date, job: i + 1, of: batch.dates.length })));
-    }
-    return results;
-  });
+  const pool = sharedThreadPool();
+  return step(() => mapBounded(batch.dates, pool.script ? pool.size : 1, (date, i) =>
+    runJob(plan, paths, { run: batch.run, security: batch.security, date }, (p) => heartbeat({ ...p, date, job: i + 1, of: batch.dates.length }))));
 }
 
 async function runJob(plan: Plan, paths: RunPaths, job: JobRef, beat: (p: PartitionProgress) => void): Promise<JobResult> {

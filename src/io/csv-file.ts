@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
@@ -49,6 +49,21 @@ async function readSmallFile(file: string): Promise<Buffer | null> {
   }
 }
 
+/** readSmallFile with synchronous calls (see ReadOptions `sync`). */
+function readSmallFileSync(file: string): Buffer | null {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > SMALL_FILE_BYTES) return null;
+    const data = Buffer.allocUnsafe(size);
+    let n = 0;
+    for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, data, n, size - n, n);
+    return data.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Trimmed, lower-cased header names (some feeds start every field with a space). */
 export function normaliseHeader(fields: string[]): string[] {
   return fields.map((f) => f.trim().toLowerCase());
@@ -63,6 +78,12 @@ export interface ReadOptions {
   highWaterMark?: number;
   /** The file may be a compressed shard (io/shard-codec), read whole and decoded frame by frame. @default false */
   shardFrames?: boolean;
+  /**
+   * Read a whole file (a small one, or a compressed shard) with synchronous calls: for a pool thread's job,
+   * which has nothing else to do meanwhile (see atomic's writeFileAtomicSync). Ranges and large plain or
+   * gzip files are read asynchronously either way. @default false
+   */
+  sync?: boolean;
 }
 
 export interface ReadHandlers {
@@ -128,10 +149,11 @@ export async function readHeader(file: string): Promise<string[] | null> {
 export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOptions & { firstLine?: number } = {}): Promise<void> {
   const start = opts.start ?? 0;
   // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
-  let small = start === 0 && opts.end === undefined ? await readSmallFile(file) : null;
+  const whole = start === 0 && opts.end === undefined;
+  let small = whole ? (opts.sync ? readSmallFileSync(file) : await readSmallFile(file)) : null;
   const head = small ?? await fileHead(file, SHARD_FRAME_MAGIC.length);
   const frames = opts.shardFrames === true && isShardFrames(head);
-  if (frames) small ??= await readFile(file);
+  if (frames) small ??= opts.sync ? readFileSync(file) : await readFile(file);
   const gz = startsGzip(head);
   if (gz && start !== 0) throw new InputError(file, 'a gzip file cannot be read from a byte offset');
   let headerSeen = false;

@@ -20,7 +20,7 @@ async function readRows(files: readonly string[], onRow: (f: string[]) => void,
       onMalformed: (line, _raw, reason) => {
         throw new Error(`${file}:${line}: shard file is damaged (${reason}); delete the run's work folder and rerun`);
       },
-    }, { shardFrames: true });
+    }, { shardFrames: true, sync: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { identityOf, removeStaleTemps, writeFileAtomic } from './atomic';
+import { identityOf, removeStaleTempsSync, writeFileAtomicSync } from './atomic';
 import { CsvBytes } from './csv-writer';
 import { parquetFile, type ColumnValues, type ParquetColumnType } from './parquet-file';
 
@@ -118,20 +118,21 @@ export interface WrittenFile {
 
 /**
  * Writes one table's rows (their values read through `source`) to each of `files` (CSV.gz and/or Parquet),
- * each atomically, creating folders.
+ * each atomically, creating folders, with synchronous calls: a job's tables are written on its pool thread
+ * (see atomic's writeFileAtomicSync).
  * With a CSV file the column values are read from the rows once and shared by the writers; Parquet alone
  * reads each column as it writes it.
  */
-export async function writeTable<T, S = void>(name: string, columns: readonly ColumnSpec<T, S>[], rows: readonly T[], files: readonly TableFile[], ...[source]: SourceArg<S>): Promise<WrittenFile[]> {
+export function writeTable<T, S = void>(name: string, columns: readonly ColumnSpec<T, S>[], rows: readonly T[], files: readonly TableFile[], ...[source]: SourceArg<S>): WrittenFile[] {
   const values = files.some((f) => f.format === 'csv') ? columnValues(columns, rows, source as S) : undefined;
   const written: WrittenFile[] = [];
   for (const f of files) {
     // Temporaries left by an attempt whose worker was killed mid-write (none when the folder is new).
-    await removeStaleTemps(path.dirname(f.file));
+    removeStaleTempsSync(path.dirname(f.file));
     const data = f.format === 'csv'
       ? gzipSync(csvOfColumns(columns, values ?? columnValues(columns, rows, source as S), rows.length), { level: 1, memLevel: 9 })
       : parquetOfColumns(name, columns, rows, source as S, values);
-    await writeFileAtomic(f.file, data);
+    writeFileAtomicSync(f.file, data);
     written.push({ file: f.file, ...identityOf(data) });
   }
   return written;

@@ -10,7 +10,7 @@ import { rollupToJson, type CandidateOutcome } from '../domain/rollups';
 import { simulateSweeps, type SimCandidate, type SimMatch, type SimOrder } from '../domain/simulation';
 import { nanosToMillis, parseTimeOfDay, sydneyTimeOfDayMs } from '../domain/sydney-time';
 import type { OrderEvent, Quote, TradeSide } from '../domain/types';
-import { jsonText, removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { jsonText, removeStaleTempsSync, writeFileAtomicSync } from '../io/atomic';
 import { deleteJobShards } from './job-shards';
 import { outputFile, type JobManifest, type OutputFile } from './manifest';
 import { candidateColumns, fillColumns, fillSource, matchColumns, orderColumns, type MatchRow, type TableContext } from '../io/job-files';
@@ -265,19 +265,19 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     markoutHorizons: task.settings.markoutHorizons,
   };
   const written: OutputFile[] = [];
-  const write = async <T, S extends object>(table: JobTable, columns: readonly ColumnSpec<T, S>[], rows: readonly T[], source: S): Promise<void> => {
+  const write = <T, S extends object>(table: JobTable, columns: readonly ColumnSpec<T, S>[], rows: readonly T[], source: S): void => {
     const files = task.formats.map((format) => ({ format, rel: jobTableFile(table, task.security, task.date, format) }));
-    const out = await writeTable<T, S>(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })), ...([source] as SourceArg<S>));
+    const out = writeTable<T, S>(table, columns, rows, files.map((f) => ({ format: f.format, file: path.join(task.out, f.rel) })), ...([source] as SourceArg<S>));
     out.forEach((f, i) => written.push({ name: files[i].rel, bytes: f.bytes, sha1: f.sha1 }));
   };
-  await write('orders', orderColumns(ctx.markoutHorizons), rowNumbers(table.length), { ctx, t: table });
-  await write('fills', fillColumns(ctx.markoutHorizons), rowNumbers(table.fills.length), fillSource(ctx, table));
+  write('orders', orderColumns(ctx.markoutHorizons), rowNumbers(table.length), { ctx, t: table });
+  write('fills', fillColumns(ctx.markoutHorizons), rowNumbers(table.fills.length), fillSource(ctx, table));
   const classifyMs = lap();
 
   onProgress({ phase: 'simulate', events: n });
   const sim = simulateSweeps(orders, book);
-  await write('candidates', candidateColumns, sim.candidates, { ctx });
-  await write('matches', matchColumns, matchRows(kept, sim.matches), { ctx });
+  write('candidates', candidateColumns, sim.candidates, { ctx });
+  write('matches', matchColumns, matchRows(kept, sim.matches), { ctx });
   const simulateMs = lap();
 
   onProgress({ phase: 'aggregate', events: n });
@@ -285,9 +285,9 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
   share.addTo(rollup, task.security, task.date);
   const { sweeps, mismatch, filledQty, fillStatus, sweepScenario } = addOrders(rollup, table, outcomesOf(sim.candidates));
   const records = jobRecordsDir(task.out, task.security, task.date);
-  await removeStaleTemps(records);
+  removeStaleTempsSync(records);
   const partial = jsonText(rollupToJson(rollup.build()));
-  await writeFileAtomic(path.join(records, 'partial.json'), partial);
+  writeFileAtomicSync(path.join(records, 'partial.json'), partial);
   written.push(outputFile(path.join(path.relative(task.out, records), 'partial.json'), partial));
   const manifest: JobManifest = {
     security: task.security, date: task.date, fingerprint: task.fingerprint, planId: task.planId, committedAt: new Date().toISOString(),
@@ -304,7 +304,7 @@ export async function analysePartition(task: PartitionTask, onProgress: (p: Part
     fills: table.fills.length,
     files: written,
   };
-  await writeJsonAtomic(path.join(records, 'manifest.json'), manifest, true);
+  writeFileAtomicSync(path.join(records, 'manifest.json'), jsonText(manifest), true);
   if (!task.keepShards) await deleteJobShards(task.work, inputs);
   return manifest;
 }

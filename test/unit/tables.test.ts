@@ -101,14 +101,14 @@ describe('output tables', () => {
     expect(() => tableCsv(typed, ROWS.slice(1))).toThrow('column px: 3 values for 2 rows');
   });
 
-  it('writes each format atomically into new folders and returns the size and SHA-1 of the bytes on disk', async () => {
+  it('writes each format atomically into new folders and returns the size and SHA-1 of the bytes on disk', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sweepflow-tables-'));
     try {
       const files = [{ format: 'parquet' as const, file: path.join(dir, 'a', 'b', 'part-0.parquet') }, { format: 'csv' as const, file: path.join(dir, 'c', 'part-0.csv.gz') }];
       // A temporary left by a killed attempt is removed when the folder is written again.
-      await writeTable('t', COLUMNS, ROWS, files);
+      writeTable('t', COLUMNS, ROWS, files);
       writeFileSync(`${files[0].file}.tmp-1-deadbeef`, 'half');
-      const written = await writeTable('t', COLUMNS, ROWS, files);
+      const written = writeTable('t', COLUMNS, ROWS, files);
       expect(written.map((w) => w.file)).toEqual(files.map((f) => f.file));
       for (const w of written) {
         const disk = readFileSync(w.file);

@@ -40,6 +40,14 @@ export class CutScanner {
     return this.tok.frame(buf, base, final);
   }
 
+  /**
+   * True once no later record can be a cut: the next one would have to end at or past the file's end. The
+   * rest of the file then need not be read (the shard step reads it, and frames its records, anyway).
+   */
+  get complete(): boolean {
+    return this.tok.recordEndFrom >= this.size;
+  }
+
   /** Any chunking of the stream (keeps the tail itself; findCutPoints avoids this copy). */
   push(chunk: Buffer, final = false): void {
     const buf = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
@@ -57,7 +65,8 @@ const TAIL_ROOM = MAX_RECORD_BYTES + 64;
  * Cut points of a file (see CutScanner), scanned in chunks of `chunkBytes`: the next chunk is read into a
  * second buffer while the scanner works on the other, so the scan does not wait for each read. Each buffer
  * keeps room in front of its chunk for the tail of the chunk before (a part of a record), copied there before
- * the next read reuses the buffer it came from; memory stays flat whatever the file size.
+ * the next read reuses the buffer it came from; memory stays flat whatever the file size. The scan stops
+ * after the last cut (`CutScanner.complete`): a 93 MB file cut every 64 MB is read to a little past 64 MB.
  * @param chunkBytes bytes read at a time (tests pass a few). @default 4194304 (4 MiB)
  */
 export async function findCutPoints(file: string, size: number, targetBytes: number, onProgress?: (bytes: number) => void,
@@ -89,6 +98,10 @@ export async function findCutPoints(file: string, size: number, targetBytes: num
       const consumed = scanner.frame(buf.subarray(from, end), base, false);
       tail = buf.subarray(from + consumed, end);
       base += consumed;
+      if (scanner.complete) {
+        onProgress?.(size);
+        break;
+      }
       onProgress?.(read);
     }
   } finally {

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 
@@ -53,12 +53,7 @@ async function readSmallFile(file: string): Promise<Buffer | null> {
 function readSmallFileSync(file: string): Buffer | null {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
-    if (size > SMALL_FILE_BYTES) return null;
-    const data = Buffer.allocUnsafe(size);
-    let n = 0;
-    for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, data, n, size - n, n);
-    return data.subarray(0, n);
+    return fstatSync(fd).size <= SMALL_FILE_BYTES ? readFileSync(fd) : null;
   } finally {
     closeSync(fd);
   }

@@ -72,18 +72,26 @@ describe('record-aligned cut points', () => {
     for (const chunk of [4096, 1024 * 1024]) expect(await findCutPoints(file, size, 1024, undefined, chunk)).toEqual(cuts);
   });
 
+  type Cuts = Awaited<ReturnType<typeof findCutPoints>>;
+
+  /** A file of `text` scanned in 512-byte chunks: its cuts, those of one scan of the whole text, and the progress reported. */
+  async function scanned(name: string, text: string, target: number): Promise<{ cuts: Cuts; whole: Cuts; progress: number[]; size: number }> {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    const size = Buffer.byteLength(text);
+    const whole = new CutScanner(target, size);
+    whole.push(Buffer.from(text), true);
+    const progress: number[] = [];
+    const cuts = await findCutPoints(file, size, target, (bytes) => progress.push(bytes), 512);
+    return { cuts, whole: whole.cuts, progress, size };
+  }
+
   it('stops reading once no later record can be a cut, with the cuts a scan of the whole file gives', async () => {
     // Quoted line breaks throughout; 1,000 records of 9-11 bytes (9,896 bytes in all).
     const text = 'h1,h2\n' + Array.from({ length: 1000 }, (_, i) => `${i},"a\n${i % 7}"\n`).join('');
-    const file = path.join(dir, 'stop-early.csv');
-    writeFileSync(file, text);
-    const size = Buffer.byteLength(text);
     for (const target of [6000, 7000]) {
-      const whole = new CutScanner(target, size);
-      whole.push(Buffer.from(text), true);
-      const progress: number[] = [];
-      const cuts = await findCutPoints(file, size, target, (bytes) => progress.push(bytes), 512);
-      expect(cuts).toEqual(whole.cuts);
+      const { cuts, whole, progress, size } = await scanned('stop-early.csv', text, target);
+      expect(cuts).toEqual(whole);
       const last = cuts[cuts.length - 1].offset;
       expect(last + target).toBeGreaterThanOrEqual(size); // so no record after it can be a cut
       // Read in 512-byte chunks: the scan ends within two chunks of the last cut, not at the file's end.
@@ -92,15 +100,9 @@ describe('record-aligned cut points', () => {
       expect(size).toBeGreaterThan(last + 4 * 512);
     }
     // A cut is still possible until the last record ends: a long one there is read to the file's end.
-    const longTail = `${text}9,"${'z'.repeat(6000)}\n${'z'.repeat(6000)}"\n`;
-    const longFile = path.join(dir, 'long-tail.csv');
-    writeFileSync(longFile, longTail);
-    const longSize = Buffer.byteLength(longTail);
-    const whole = new CutScanner(5000, longSize);
-    whole.push(Buffer.from(longTail), true);
-    const progress: number[] = [];
-    expect(await findCutPoints(longFile, longSize, 5000, (bytes) => progress.push(bytes), 512)).toEqual(whole.cuts);
-    expect(progress.filter((b) => b === longSize)).toHaveLength(1); // reached by reading, not by stopping
+    const long = await scanned('long-tail.csv', `${text}9,"${'z'.repeat(6000)}\n${'z'.repeat(6000)}"\n`, 5000);
+    expect(long.cuts).toEqual(long.whole);
+    expect(long.progress.filter((b) => b === long.size)).toHaveLength(1); // reached by reading, not by stopping
   });
 
   it('does not cut a file smaller than the target', async () => {

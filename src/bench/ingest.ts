@@ -12,6 +12,7 @@ import { generate, ORDER_HEADER } from '../generator/generate';
 import { findCutPoints } from '../io/cut-points';
 import { shardSplitTask, type ShardTask, plannedInput } from '../io/shard-split';
 import { ThreadPool } from '../threads/pool';
+import { writtenShardCodec } from '../io/shard-codec';
 import { packSplits } from '../domain/splits';
 import { listCsv } from './files';
 
@@ -19,7 +20,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DATA = path.join(ROOT, 'bench-data', 'ingest');
 /**
  * `--gzip`: both sides write compressed partitions (ours `processing.compressShards`, the pipeline's default:
- * Brotli frames, io/shard-codec; DuckDB `COMPRESSION gzip`). @default plain CSV on both sides
+ * LZ4 frames, io/shard-codec; DuckDB `COMPRESSION gzip`). @default plain CSV on both sides
  */
 const GZIP = process.argv.includes('--gzip');
 
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
       `rows_per_s_per_core=${Math.round(perCore)} MB_per_s=${(mb(r.bytes) / r.seconds).toFixed(1)} peak_rss_MB=${r.peakRssMB} ` +
       `(plan scan ${r.planSeconds.toFixed(2)} s, ${r.splits} splits, ${r.threads} threads)\n`);
   };
-  process.stdout.write(`host: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1073741824)} GB; ours with ${threads} worker threads; partitions ${GZIP ? 'compressed (ours Brotli, DuckDB gzip)' : 'plain'} on both sides\n`);
+  process.stdout.write(`host: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1073741824)} GB; ours with ${threads} worker threads; partitions ${GZIP ? `compressed (ours ${writtenShardCodec}, DuckDB gzip)` : 'plain'} on both sides\n`);
   const r01 = runChild([small01], threads, splitBytes);
   line('ours 0.1 GB', r01, r01.rows / r01.seconds / threads);
   const r1 = runChild([big], threads, splitBytes);

@@ -17,7 +17,7 @@ import { numberOf, ShortTexts, unsignedInto } from '../io/row-bytes';
 import type { OrderEvent } from '../domain/types';
 import { generate } from '../generator/generate';
 import { PartitionWriter } from '../io/partition-writer';
-import { forEachShardFrame, shardFrame } from '../io/shard-codec';
+import { forEachShardFrame, shardFrame, writtenShardCodec } from '../io/shard-codec';
 import { readOrderEvents } from '../io/shard-reader';
 import { shardSplitTask, plannedInput } from '../io/shard-split';
 import { packSplits } from '../domain/splits';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   let n = 0;
   await readOrderEvents([csvFile], () => { n++; });
   const csvRead = sec();
-  const compressedFile = path.join(OUT, 'csv', 'shard.csv.br');
+  const compressedFile = path.join(OUT, 'csv', `shard.csv.${writtenShardCodec}`);
   const compressedWriter = new PartitionWriter(ORDER_SHARD.columns, 32 * 1024 * 1024, true);
   for (const l of lines) compressedWriter.writeLine(compressedFile, l);
   compressedWriter.flush();
@@ -128,15 +128,15 @@ async function main(): Promise<void> {
     `bytes ${statSync(csvFile).size}\n`);
   process.stdout.write(`parquet  write ${pqWrite.toFixed(2)} s (${rate(rows, pqWrite)})  read to rows ${pqRead.toFixed(2)} s (${rate(rows, pqRead)})  ` +
     `bytes ${pq.byteLength}\n`);
-  process.stdout.write(`csv.br   write ${compressedWrite.toFixed(2)} s (${rate(rows, compressedWrite)})  read to order events ${compressedRead.toFixed(2)} s (${rate(rows, compressedRead)}, median of 3)  ` +
+  process.stdout.write(`csv.${writtenShardCodec} write ${compressedWrite.toFixed(2)} s (${rate(rows, compressedWrite)})  read to order events ${compressedRead.toFixed(2)} s (${rate(rows, compressedRead)}, median of 3)  ` +
     `bytes ${readFileSync(compressedFile).length}\n`);
-  process.stdout.write(`binary.br write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then compressing)  read to order events ${binRead.toFixed(2)} s ` +
+  process.stdout.write(`binary.${writtenShardCodec} write ${binWrite.toFixed(2)} s (${rate(rows, binWrite)}; encoding from the shard lines' bytes ${binEncode.toFixed(2)} s, then compressing)  read to order events ${binRead.toFixed(2)} s ` +
     `(${rate(rows, binRead)}, median of 3)  bytes ${bin.length}  (${RECORD_BYTES} bytes a record; every event read back equal: ${sameEvents})\n`);
   const combined = await combinerRecords(shards);
   process.stdout.write(`combiner: reducing each shard's events to partial order states (distinct arrival, post-arrival, final) ` +
     `would write ${combined} records for ${rows} events (${((combined / rows - 1) * 100).toFixed(1)}%)\n`);
   process.stdout.write(`csv_vs_parquet_write_plus_read=${((pqWrite + pqRead) / (csvWrite + csvRead)).toFixed(2)} (above 1: CSV is faster)\n`);
-  process.stdout.write(`binary_vs_csv_br_write_plus_read=${((binWrite + binRead) / (compressedWrite + compressedRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
+  process.stdout.write(`binary_vs_csv_${writtenShardCodec}_write_plus_read=${((binWrite + binRead) / (compressedWrite + compressedRead)).toFixed(2)} (below 1: the binary record is faster)\n`);
 }
 
 /**

@@ -5,7 +5,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
 import { giveBuffer, takeBuffer } from './buffer-shelf';
 import { CsvTokenizer } from './csv-tokenizer';
-import { forEachShardFrame, isShardFrames, SHARD_FRAME_MAGIC } from './shard-codec';
+import { forEachShardFrame, isShardFrames, SHARD_MAGIC_BYTES } from './shard-codec';
 
 /** An input error that names the file (and line when known). Not worth retrying. */
 export class InputError extends Error {
@@ -146,7 +146,7 @@ export async function readCsv(file: string, handlers: ReadHandlers, opts: ReadOp
   // Small whole files (the many-small-files layout): one read instead of a stream, ~1 ms less per file.
   const whole = start === 0 && opts.end === undefined;
   let small = whole ? (opts.sync ? readSmallFileSync(file) : await readSmallFile(file)) : null;
-  const head = small ?? await fileHead(file, SHARD_FRAME_MAGIC.length);
+  const head = small ?? await fileHead(file, SHARD_MAGIC_BYTES);
   const frames = opts.shardFrames === true && isShardFrames(head);
   if (frames) small ??= opts.sync ? readFileSync(file) : await readFile(file);
   const gz = startsGzip(head);

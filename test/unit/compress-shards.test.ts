@@ -13,7 +13,7 @@ import { committedManifest, filesUnder, jobsOf, shardedRun } from '../helpers/ru
 /**
  * `processing.compressShards` (issue 15's scratch bound): compressed shards hold the same CSV bytes (a
  * frame per flush, io/shard-codec), so shard hashes, job fingerprints and every figure are those of plain
- * shards, in about a quarter of the space.
+ * shards, in about a third of the space (LZ4 frames; the bench's 331 MB against 994 MB plain).
  */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'compress-shards');
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
 let plain: Awaited<ReturnType<typeof run>>;
 let gz: Awaited<ReturnType<typeof run>>;
 
-it('compressed shards give the same hashes, fingerprints and figures as plain ones, in under a third of the space', async () => {
+it('compressed shards give the same hashes, fingerprints and figures as plain ones, in under two fifths of the space', async () => {
   plain = await run('plain', false);
   gz = await run('gz', true);
   expect(gz.manifests).toHaveLength(4);
@@ -54,7 +54,8 @@ it('compressed shards give the same hashes, fingerprints and figures as plain on
   for (const f of gz.shards) expect(isShardFrames(readFileSync(f))).toBe(true);
   for (const f of plain.shards) expect(isShardFrames(readFileSync(f))).toBe(false);
   expect(plain.bytes).toBeGreaterThan(2_000_000);
-  expect(gz.bytes / plain.bytes).toBeLessThan(0.33);
+  // LZ4 does less on these small flushes (256 KB) than on the bench's (0.33): 0.37 here, Brotli 0.29.
+  expect(gz.bytes / plain.bytes).toBeLessThan(0.4);
   // The largest shard took several flushes, so several frames, which read back as its plain bytes.
   const largest = plain.shards.reduce((a, b) => statSync(a).size >= statSync(b).size ? a : b);
   const twin = gz.shards[plain.shards.indexOf(largest)];

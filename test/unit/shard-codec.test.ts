@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv-file';
-import { DamagedShardError, forEachShardFrame, isShardFrames, shardFrame, SHARD_FRAME_MAGIC } from '../../src/io/shard-codec';
+import { DamagedShardError, forEachShardFrame, isShardFrames, shardFrame, shardFrameMagic, writtenShardCodec, type ShardCodec } from '../../src/io/shard-codec';
 
-/** Compressed shards (io/shard-codec): frames of Brotli with a CRC-32, read back as the CSV bytes or refused. */
+/**
+ * Compressed shards (io/shard-codec): frames of LZ4 (written now) or Brotli (written by earlier versions) with a
+ * CRC-32, read back as the CSV bytes or refused.
+ */
 const dir = path.join(__dirname, '..', '..', 'test-output', 'shard-codec');
 
+const CODECS: ShardCodec[] = ['lz4', 'brotli'];
 const framed = (...texts: string[]): Buffer => Buffer.concat(texts.flatMap((t) => shardFrame(Buffer.from(t))));
+const framedWith = (codec: ShardCodec, ...texts: string[]): Buffer => Buffer.concat(texts.flatMap((t) => shardFrame(Buffer.from(t), codec)));
 
 function decoded(data: Buffer, file = 'x.csv'): string {
   const out: Buffer[] = [];
@@ -30,25 +35,41 @@ beforeAll(() => {
   mkdirSync(dir, { recursive: true });
 });
 
-it('reads back the CSV bytes of every frame in order, a line cut across two frames included', () => {
-  const data = framed('a,b\n1,2\n3,', '4\n', '', '5,6\n');
+it('writes LZ4 frames: the native binary loads on this platform', () => {
+  expect(writtenShardCodec).toBe('lz4');
+  expect(framed('a,b\n').subarray(0, 4)).toEqual(shardFrameMagic('lz4'));
+});
+
+it.each(CODECS)('reads back the CSV bytes of every %s frame in order, a line cut across two frames included', (codec) => {
+  const data = framedWith(codec, 'a,b\n1,2\n3,', '4\n', '', '5,6\n');
+  expect(data.subarray(0, 4)).toEqual(shardFrameMagic(codec));
   expect(isShardFrames(data)).toBe(true);
   expect(decoded(data)).toBe('a,b\n1,2\n3,4\n5,6\n');
   expect(decoded(Buffer.alloc(0))).toBe('');
   // A CSV never starts like a frame: 0xF5 is not a UTF-8 byte at all.
   expect(isShardFrames(Buffer.from('order_id,timestamp\n'))).toBe(false);
-  expect(Buffer.from(Buffer.from([SHARD_FRAME_MAGIC[0]]).toString('utf8'), 'utf8')[0]).not.toBe(SHARD_FRAME_MAGIC[0]);
+  expect(Buffer.from(Buffer.from([shardFrameMagic(codec)[0]]).toString('utf8'), 'utf8')[0]).not.toBe(shardFrameMagic(codec)[0]);
 });
 
-it('refuses a damaged shard, naming the file and the frame: cut short, a frame missing, a changed byte', () => {
-  const data = framed('order_id,side\n1,2\n', '3,4\n'.repeat(500));
-  const second = shardFrame(Buffer.from('order_id,side\n1,2\n'))[0].length + shardFrame(Buffer.from('order_id,side\n1,2\n'))[1].length;
+it('reads a shard whose frames mix the two codecs, and refuses a frame of an unknown codec', () => {
+  const data = Buffer.concat([framedWith('brotli', 'a,b\n1,2\n'), framedWith('lz4', '3,4\n')]);
+  expect(decoded(data)).toBe('a,b\n1,2\n3,4\n');
+  const unknown = framedWith('lz4', 'a,b\n');
+  unknown[3] = 0x5a;
+  expect(isShardFrames(unknown)).toBe(false);
+  expect(() => decoded(unknown, '/w/u.csv')).toThrow(/^\/w\/u.csv: shard file is damaged at byte 0 \(no frame starts here\)/);
+});
+
+it.each(CODECS)('refuses a damaged %s shard, naming the file and the frame: cut short, a frame missing, a changed byte', (codec) => {
+  const data = framedWith(codec, 'order_id,side\n1,2\n', '3,4\n'.repeat(500));
+  const second = framedWith(codec, 'order_id,side\n1,2\n').length;
   const cases: [Buffer, RegExp][] = [
     [data.subarray(0, data.length - 1), new RegExp(`^/w/s.csv: shard file is damaged at byte ${second} \\(the frame needs \\d+ bytes, the file has \\d+\\)`)],
     [data.subarray(0, second + 5), new RegExp(`at byte ${second} \\(a frame header is cut short\\)`)],
     [Buffer.concat([data.subarray(0, second), Buffer.from('3,4\n'.repeat(10))]), new RegExp(`at byte ${second} \\(no frame starts here\\)`)],
   ];
-  // Every single byte of the second frame's Brotli stream changed: refused each time, never other text.
+  // Every single byte of the second frame's compressed bytes changed: refused each time, never other text
+  // (for LZ4, a changed decoded size too, refused before it is allocated when beyond LZ4's 255x).
   for (let i = second + 12; i < data.length; i++) {
     const bad = Buffer.from(data);
     bad[i] ^= 0x5a;

@@ -94,15 +94,15 @@ export class DamagedShardError extends Error {
   }
 }
 
-/** The CSV bytes of one frame's body; throws a plain Error (the caller names the file and frame). */
-function decompressed(body: Uint8Array, codec: ShardCodec): Buffer {
+/** The CSV bytes of one frame's body (an LZ4 frame only where `lz4` loaded); throws a plain Error (the caller names the file and frame). */
+function decompressed(body: Uint8Array, codec: ShardCodec, lz4: Lz4 | null): Buffer {
   if (codec === 'brotli') return brotliDecompressSync(body);
-  if (!lz4) throw new Error('LZ4 is not available on this platform to read it (the lz4-napi binary did not load)');
   // The block's first 4 bytes are its decoded size: bounded here, so a damaged size is refused before
   // the decoder allocates it.
   if (body.length < 4) throw new Error('the LZ4 block is cut short');
   const size = Buffer.from(body.buffer, body.byteOffset, 4).readUInt32LE(0);
   if (size > LZ4_MAX_RATIO * body.length) throw new Error(`the LZ4 block claims ${size} bytes from ${body.length}`);
+  if (!lz4) throw new Error('LZ4 frame without LZ4');
   return lz4.uncompressSync(body);
 }
 
@@ -113,12 +113,13 @@ export function forEachShardFrame(file: string, data: Buffer, onCsv: (csv: Buffe
     if (data.length - at < HEADER_BYTES) throw new DamagedShardError(file, at, 'a frame header is cut short');
     const codec = codecAt(data, at);
     if (codec === null) throw new DamagedShardError(file, at, 'no frame starts here');
+    if (codec === 'lz4' && !lz4) throw new Error(`${file}: written with LZ4, whose native binary (lz4-napi) does not load here; delete the run's work folder and rerun`);
     const length = data.readUInt32LE(at + 4);
     const start = at + HEADER_BYTES;
     if (start + length > data.length) throw new DamagedShardError(file, at, `the frame needs ${length} bytes, the file has ${data.length - start}`);
     let csv: Buffer;
     try {
-      csv = decompressed(data.subarray(start, start + length), codec);
+      csv = decompressed(data.subarray(start, start + length), codec, lz4);
     } catch (e) {
       throw new DamagedShardError(file, at, (e as Error).message);
     }

@@ -58,6 +58,10 @@ it('reads a shard whose frames mix the two codecs, and refuses a frame of an unk
   unknown[3] = 0x5a;
   expect(isShardFrames(unknown)).toBe(false);
   expect(() => decoded(unknown, '/w/u.csv')).toThrow(/^\/w\/u.csv: shard file is damaged at byte 0 \(no frame starts here\)/);
+  // An LZ4 block's decoded size (its first 4 bytes) beyond 255x its bytes is refused before it is allocated.
+  const huge = framedWith('lz4', 'a,b\n');
+  huge.writeUInt32LE(0xfffffff0, 12);
+  expect(() => decoded(huge, '/w/h.csv')).toThrow(/^\/w\/h.csv: shard file is damaged at byte 0 \(the LZ4 block claims 4294967280 bytes from \d+\)/);
 });
 
 it.each(CODECS)('refuses a damaged %s shard, naming the file and the frame: cut short, a frame missing, a changed byte', (codec) => {
@@ -104,4 +108,22 @@ it('readCsv decodes a compressed shard only when asked, small or larger than one
   expect(rows).toHaveLength(60_001);
   expect(rows[60_000].join(',') + '\n').toBe(lines[59_999]);
   expect(rows.slice(1).map((r) => r.join(',') + '\n')).toEqual(lines);
+});
+
+it('writes Brotli frames where the LZ4 binary does not load, and says so when it meets an LZ4 frame', () => {
+  const lz4Frame = framedWith('lz4', 'a,b\n1,2\n');
+  let codec: typeof import('../../src/io/shard-codec') | null = null;
+  jest.isolateModules(() => {
+    jest.doMock('lz4-napi', () => { throw new Error('no binary for this platform'); });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    codec = require('../../src/io/shard-codec') as typeof import('../../src/io/shard-codec');
+  });
+  jest.dontMock('lz4-napi');
+  const without = codec!;
+  expect(without.writtenShardCodec).toBe('brotli');
+  const data = Buffer.concat(without.shardFrame(Buffer.from('a,b\n1,2\n')));
+  expect(data.subarray(0, 4)).toEqual(shardFrameMagic('brotli'));
+  expect(decoded(data)).toBe('a,b\n1,2\n');
+  expect(() => without.forEachShardFrame('/w/l.csv', lz4Frame, () => undefined))
+    .toThrow('/w/l.csv: written with LZ4, whose native binary (lz4-napi) does not load here; delete the run\'s work folder and rerun');
 });

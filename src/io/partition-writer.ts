@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import path from 'node:path';
 import { copyBytes, viewOf } from './byte-copy';
 import { csvLine } from './csv-writer';
-import { shardFrame } from './shard-codec';
+import { shardFrames } from './shard-codec';
 
 const CHUNK = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
@@ -130,7 +130,7 @@ export class PartitionWriter {
       for (const c of p.chunks) p.hash.update(c);
       const fd = openSync(p.file, 'a');
       try {
-        let left = this.compress ? shardFrame(Buffer.concat(p.chunks)) : p.chunks;
+        let left = this.compress ? shardFrames(p.chunks) : p.chunks;
         while (left.length > 0) {
           let n = writevSync(fd, left);
           let i = 0; // a short write: skip what was written and write the rest

@@ -86,6 +86,18 @@ export function shardFrame(csv: Buffer, codec: ShardCodec = writtenShardCodec): 
   return [header, body];
 }
 
+/**
+ * The frames of one flush's chunks of CSV bytes, to write in this order. LZ4 matches within 64 KiB anyway,
+ * so each chunk (the partition writer's 64 KiB) is a frame of its own and the chunks are never joined;
+ * Brotli, which matches across a 256 KiB window, takes them joined as one frame.
+ */
+export function shardFrames(chunks: readonly Buffer[], codec: ShardCodec = writtenShardCodec): Buffer[] {
+  if (codec === 'brotli') return shardFrame(Buffer.concat(chunks), codec);
+  const out: Buffer[] = [];
+  for (const c of chunks) out.push(...shardFrame(c, codec));
+  return out;
+}
+
 /** A compressed shard that does not decode: the work folder was damaged (or written by something else). */
 export class DamagedShardError extends Error {
   constructor(readonly file: string, readonly offset: number, reason: string) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv-file';
-import { DamagedShardError, forEachShardFrame, isShardFrames, shardFrame, shardFrameMagic, writtenShardCodec, type ShardCodec } from '../../src/io/shard-codec';
+import { DamagedShardError, forEachShardFrame, isShardFrames, shardFrame, shardFrameMagic, shardFrames, writtenShardCodec, type ShardCodec } from '../../src/io/shard-codec';
 
 /**
  * Compressed shards (io/shard-codec): frames of LZ4 (written now) or Brotli (written by earlier versions) with a
@@ -49,6 +49,19 @@ it.each(CODECS)('reads back the CSV bytes of every %s frame in order, a line cut
   // A CSV never starts like a frame: 0xF5 is not a UTF-8 byte at all.
   expect(isShardFrames(Buffer.from('order_id,timestamp\n'))).toBe(false);
   expect(Buffer.from(Buffer.from([shardFrameMagic(codec)[0]]).toString('utf8'), 'utf8')[0]).not.toBe(shardFrameMagic(codec)[0]);
+});
+
+it('frames a flush chunk by chunk with LZ4 (its matches reach back 64 KiB only) and joined with Brotli', () => {
+  const chunks = [Buffer.from('a,b\n1,'), Buffer.from('2\n3,4\n'.repeat(20_000)), Buffer.from('5,6\n')];
+  const lz4 = shardFrames(chunks, 'lz4'), brotli = shardFrames(chunks, 'brotli');
+  const frames = (data: Buffer): Buffer[] => {
+    const out: Buffer[] = [];
+    forEachShardFrame('x.csv', data, (csv) => out.push(csv));
+    return out;
+  };
+  expect(frames(Buffer.concat(lz4))).toEqual(chunks);
+  expect(frames(Buffer.concat(brotli))).toEqual([Buffer.concat(chunks)]);
+  expect(lz4.filter((b, i) => i % 2 === 0).map((h) => h.subarray(0, 4))).toEqual(chunks.map(() => shardFrameMagic('lz4')));
 });
 
 it('reads a shard whose frames mix the two codecs, and refuses a frame of an unknown codec', () => {

@@ -1,7 +1,8 @@
 import { brotliCompressSync, brotliDecompressSync, constants, crc32 } from 'node:zlib';
 
 /**
- * Compressed shards (config `processing.compressShards`): one frame per flush of a partition, each
+ * Compressed shards (config `processing.compressShards`): a sequence of frames (`shardFrames`: one per
+ * 64 KiB chunk with LZ4, one per flush of a partition with Brotli), each
  * `[magic, 4 bytes][compressed length, u32 LE][CRC-32 of the CSV bytes, u32 LE][the compressed CSV bytes]`,
  * so a file written in several flushes reads back as its CSV text frame by frame. The magic's last byte
  * names the frame's codec: `L` for LZ4 (written when its native binary loads), `B` for Brotli (written
@@ -12,7 +13,8 @@ import { brotliCompressSync, brotliDecompressSync, constants, crc32 } from 'node
  * Why LZ4: a job reads every shard back once, and Brotli decoded at 430-550 MB/s (6.4% of a job's thread
  * time); LZ4 decodes the same frames at 1.6-2.3 GB/s and compresses them about as fast as Brotli at quality
  * 0 (350-700 MB/s against 400-580), to 0.29-0.37 of the CSV against 0.21-0.26 (bench order and trade
- * shards, 1 MiB frames, three rounds).
+ * shards, 1 MiB frames, three rounds). Whole bench runs alternated with Brotli: worker CPU 43.3-44.2 s
+ * against 45.9-46.5 (README, Performance).
  */
 export type ShardCodec = 'lz4' | 'brotli';
 

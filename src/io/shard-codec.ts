@@ -6,9 +6,9 @@ import { brotliCompressSync, brotliDecompressSync, constants, crc32 } from 'node
  * `[magic, 4 bytes][compressed length, u32 LE][CRC-32 of the CSV bytes, u32 LE][the compressed CSV bytes]`,
  * so a file written in several flushes reads back as its CSV text frame by frame. The magic's last byte
  * names the frame's codec: `L` for LZ4 (written when its native binary loads), `B` for Brotli (written
- * otherwise, and by every version before 7 December 2026's LZ4 frames). Neither stream can simply be concatenated,
- * hence the frame; LZ4's block format and Brotli have no checksum, hence the CRC-32 (4 GB/s): a damaged
- * byte must stop the job, not change a figure.
+ * otherwise, and by every version before 7 December 2026's LZ4 frames). Neither stream can simply be
+ * concatenated, hence the frame; LZ4's block format and Brotli have no checksum, hence the CRC-32 (4 GB/s):
+ * a damaged byte must stop the job, not change a figure.
  *
  * Why LZ4: a job reads every shard back once, and Brotli decoded at 430-550 MB/s (6.4% of a job's thread
  * time); LZ4 decodes the same frames at 1.6-2.3 GB/s and compresses them about as fast as Brotli at quality
@@ -108,16 +108,20 @@ export class DamagedShardError extends Error {
   }
 }
 
-/** The CSV bytes of one frame's body (an LZ4 frame only where `lz4` loaded); throws a plain Error (the caller names the file and frame). */
-function decompressed(body: Uint8Array, codec: ShardCodec, lz4: Lz4 | null): Buffer {
-  if (codec === 'brotli') return brotliDecompressSync(body);
+/** The LZ4 binding, or the error that says a shard written with LZ4 cannot be read on this platform. */
+function lz4For(file: string): Lz4 {
+  if (!lz4) throw new Error(`${file}: written with LZ4, whose native binary (lz4-napi) does not load here; delete the run's work folder and rerun`);
+  return lz4;
+}
+
+/** The CSV bytes of an LZ4 frame's body; throws a plain Error (the caller names the file and frame). */
+function lz4Block(body: Uint8Array, decoder: Lz4): Buffer {
   // The block's first 4 bytes are its decoded size: bounded here, so a damaged size is refused before
   // the decoder allocates it.
   if (body.length < 4) throw new Error('the LZ4 block is cut short');
   const size = Buffer.from(body.buffer, body.byteOffset, 4).readUInt32LE(0);
   if (size > LZ4_MAX_RATIO * body.length) throw new Error(`the LZ4 block claims ${size} bytes from ${body.length}`);
-  if (!lz4) throw new Error('LZ4 frame without LZ4');
-  return lz4.uncompressSync(body);
+  return decoder.uncompressSync(body);
 }
 
 /** Gives the CSV bytes of each frame of a compressed shard, in order; throws DamagedShardError. */
@@ -127,13 +131,14 @@ export function forEachShardFrame(file: string, data: Buffer, onCsv: (csv: Buffe
     if (data.length - at < HEADER_BYTES) throw new DamagedShardError(file, at, 'a frame header is cut short');
     const codec = codecAt(data, at);
     if (codec === null) throw new DamagedShardError(file, at, 'no frame starts here');
-    if (codec === 'lz4' && !lz4) throw new Error(`${file}: written with LZ4, whose native binary (lz4-napi) does not load here; delete the run's work folder and rerun`);
+    const decoder = codec === 'lz4' ? lz4For(file) : null;
     const length = data.readUInt32LE(at + 4);
     const start = at + HEADER_BYTES;
     if (start + length > data.length) throw new DamagedShardError(file, at, `the frame needs ${length} bytes, the file has ${data.length - start}`);
     let csv: Buffer;
     try {
-      csv = decompressed(data.subarray(start, start + length), codec, lz4);
+      const body = data.subarray(start, start + length);
+      csv = decoder ? lz4Block(body, decoder) : brotliDecompressSync(body);
     } catch (e) {
       throw new DamagedShardError(file, at, (e as Error).message);
     }

@@ -87,7 +87,7 @@ it('a job whose compressed shard was damaged after sharding fails as CorruptStat
   if (prepared.kind !== 'run') throw new Error('expected the job to run');
   const shard = filesUnder(sharded.paths.shards).find((f) => f.includes(`${path.sep}orders${path.sep}${job.security}${path.sep}${job.date}${path.sep}`))!;
   const bytes = readFileSync(shard);
-  bytes[bytes.length - 3] ^= 0x40; // one bit of the last frame's Brotli stream
+  bytes[bytes.length - 3] ^= 0x40; // one bit of the last frame's compressed bytes
   writeFileSync(shard, bytes);
   const failure = await analysePartition(prepared.task).then(() => null, (e: unknown) => e);
   expect(failure).toBeInstanceOf(DamagedShardError);

@@ -54,9 +54,15 @@ const lz4 = loadLz4();
 /** The codec new frames are written with: LZ4 where its native binary loads, Brotli otherwise. */
 export const writtenShardCodec: ShardCodec = lz4 ? 'lz4' : 'brotli';
 
-/** The frame magic of a codec. */
+/** Each codec's frame magic, made once: a frame is written per 64 KiB chunk. */
+const FRAME_MAGIC: Readonly<Record<ShardCodec, Buffer>> = {
+  lz4: Buffer.from([...MAGIC_PREFIX, CODEC_BYTE.lz4]),
+  brotli: Buffer.from([...MAGIC_PREFIX, CODEC_BYTE.brotli]),
+};
+
+/** The frame magic of a codec (a copy). */
 export function shardFrameMagic(codec: ShardCodec): Buffer {
-  return Buffer.from([...MAGIC_PREFIX, CODEC_BYTE[codec]]);
+  return Buffer.from(FRAME_MAGIC[codec]);
 }
 
 /** The codec of the frame starting at `at`, or null when no frame starts there. */
@@ -82,7 +88,7 @@ function compressed(csv: Buffer, codec: ShardCodec): Buffer {
 export function shardFrame(csv: Buffer, codec: ShardCodec = writtenShardCodec): [Buffer, Buffer] {
   const body = compressed(csv, codec);
   const header = Buffer.alloc(HEADER_BYTES);
-  header.set(shardFrameMagic(codec));
+  header.set(FRAME_MAGIC[codec]);
   header.writeUInt32LE(body.length, 4);
   header.writeUInt32LE(crc32(csv), 8);
   return [header, body];
@@ -115,11 +121,11 @@ function lz4For(file: string): Lz4 {
 }
 
 /** The CSV bytes of an LZ4 frame's body; throws a plain Error (the caller names the file and frame). */
-function lz4Block(body: Uint8Array, decoder: Lz4): Buffer {
+function lz4Block(body: Buffer, decoder: Lz4): Buffer {
   // The block's first 4 bytes are its decoded size: bounded here, so a damaged size is refused before
   // the decoder allocates it.
   if (body.length < 4) throw new Error('the LZ4 block is cut short');
-  const size = Buffer.from(body.buffer, body.byteOffset, 4).readUInt32LE(0);
+  const size = body.readUInt32LE(0);
   if (size > LZ4_MAX_RATIO * body.length) throw new Error(`the LZ4 block claims ${size} bytes from ${body.length}`);
   return decoder.uncompressSync(body);
 }

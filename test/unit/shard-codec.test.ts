@@ -11,8 +11,8 @@ import { DamagedShardError, forEachShardFrame, isShardFrames, shardFrame, shardF
 const dir = path.join(__dirname, '..', '..', 'test-output', 'shard-codec');
 
 const CODECS: ShardCodec[] = ['lz4', 'brotli'];
-const framed = (...texts: string[]): Buffer => Buffer.concat(texts.flatMap((t) => shardFrame(Buffer.from(t))));
 const framedWith = (codec: ShardCodec, ...texts: string[]): Buffer => Buffer.concat(texts.flatMap((t) => shardFrame(Buffer.from(t), codec)));
+const framed = (...texts: string[]): Buffer => framedWith(writtenShardCodec, ...texts);
 
 function decoded(data: Buffer, file = 'x.csv'): string {
   const out: Buffer[] = [];

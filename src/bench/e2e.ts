@@ -24,6 +24,7 @@ import type { GenerateOptions } from '../generator/generate';
 import { compareWithOurs, duckdbEqualWork } from './duckdb-equal-work';
 import { duckdbReferences } from './duckdb-references';
 import { sharedThreadPool } from '../threads/pool';
+import { osThreadId, threadCpuSince, threadCpuTimes, type ThreadCpu } from '../threads/thread-cpu';
 import { heapGrowthPercent, missingWorkerEnv, missingWorkerNodeFlags, threadYoungMb, WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/memory';
 import { createSweepflowWorker } from '../worker/worker';
 import type { RunResult } from '../workflows/types';
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
   let serverCpu: number | null = null;
   let cpu0 = process.cpuUsage();
   let cpu = cpu0;
+  let threads0 = new Map<number, ThreadCpu>();
+  let threadsUsed = new Map<number, ThreadCpu>();
   let serverCpu0: number | null = null;
   let result: RunResult;
   let scratch = 0;
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
     const { worker, profile } = await createSweepflowWorker({ connection: await NativeConnection.connect({ address: server.address }), taskQueue: 'e2e', shutdownGraceSeconds: 1 });
     const running = worker.run();
     cpu0 = process.cpuUsage();
+    threads0 = threadCpuTimes();
     serverCpu0 = cpuSeconds(server.pid);
     t0 = Date.now();
     result = (await client.workflow.execute('pipelineRun', {
@@ -176,6 +180,7 @@ async function main(): Promise<void> {
     })) as RunResult;
     seconds = (Date.now() - t0) / 1000;
     cpu = process.cpuUsage(cpu0);
+    threadsUsed = threadCpuSince(threads0, threadCpuTimes());
     const s1 = cpuSeconds(server.pid);
     serverCpu = s1 !== null && serverCpu0 !== null ? s1 - serverCpu0 : null;
     scratch = bytesUnder(shards);
@@ -199,6 +204,8 @@ async function main(): Promise<void> {
     `${WORKER_NODE_FLAGS.map((f) => `${f} ${process.execArgv.includes(f) ? 'on' : 'off'}`).join(' ')})\n`);
   process.stdout.write(`cpu during the run (s): worker process ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, temporal server ${serverCpu?.toFixed(1) ?? 'n/a'} ` +
     `(of ${(seconds * os.cpus().length).toFixed(1)} core-seconds of wall time)\n`);
+  const byThread = cpuByThread(threadsUsed, sharedThreadPool().osThreadIds, osThreadId());
+  if (byThread) process.stdout.write(`${byThread}\n`);
   const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as { durationsMs?: Record<string, number> };
   process.stdout.write(`outputs: formats=${FORMATS.join(',')} out_MB=${(bytesUnder(result.out) / 1e6).toFixed(1)} ` +
     `(tables ${['orders', 'fills', 'candidates', 'matches', 'csv'].map((t) => `${t} ${(existsSync(path.join(result.out, t)) ? bytesUnder(path.join(result.out, t)) / 1e6 : 0).toFixed(1)}`).join(', ')} MB)\n`);
@@ -230,6 +237,28 @@ async function main(): Promise<void> {
     `mean_arrival_cost_bps=${Number(g.mean_arrival_cost_bps).toFixed(6)})\n`);
   if (check.differences.length > 0) throw new Error(`the equal-work reference disagrees with our rollups:\n  ${check.differences.join('\n  ')}`);
   process.stdout.write(`ratio_vs_equal_work=${(seconds / ref.seconds).toFixed(2)}\n`);
+}
+
+/**
+ * The worker process's CPU during the run by thread (Linux): the pool threads (shard and job tasks), the main
+ * thread (the worker's event loop, the client, this bench's samplers) and the rest (V8's optimising
+ * compiler, libuv's threads, the Temporal SDK's). Null where /proc gave nothing.
+ */
+function cpuByThread(used: ReadonlyMap<number, ThreadCpu>, pool: ReadonlySet<number>, main: number | null): string | null {
+  if (used.size === 0) return null;
+  const sum = (keep: (tid: number) => boolean): ThreadCpu => {
+    const t = { user: 0, system: 0 };
+    for (const [tid, c] of used) {
+      if (!keep(tid)) continue;
+      t.user += c.user;
+      t.system += c.system;
+    }
+    return t;
+  };
+  const s = (c: ThreadCpu): string => (c.user + c.system).toFixed(1);
+  const p = sum((tid) => pool.has(tid)), m = sum((tid) => tid === main), rest = sum((tid) => !pool.has(tid) && tid !== main);
+  return `cpu by thread (s): pool threads ${s(p)} (${pool.size} threads; user ${p.user.toFixed(1)}, kernel ${p.system.toFixed(1)}), ` +
+    `main thread ${s(m)}, other threads ${s(rest)} (V8's optimising compiler, libuv, the Temporal SDK)`;
 }
 
 function restartAsWorker(): never {

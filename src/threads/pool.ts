@@ -62,6 +62,8 @@ export class ThreadPool {
   private nextId = 1;
   /** The largest V8 heap (total_heap_size) a thread reported at the end of a task, in bytes. */
   peakThreadHeapBytes = 0;
+  /** The operating-system ids of the threads that have finished a task (Linux only; see thread-cpu). */
+  readonly osThreadIds = new Set<number>();
   readonly script: string | null = threadScript();
 
   /**
@@ -77,8 +79,9 @@ export class ThreadPool {
 
   private spawn(): Worker {
     const w = new Worker(this.script!, { resourceLimits: threadResourceLimits(this.heapMb, this.youngMb) });
-    w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; heapBytes?: number; error?: { message: string; kind: string } }) => {
+    w.on('message', (m: { id: number; progress?: unknown; outcome?: unknown; heapBytes?: number; tid?: number | null; error?: { message: string; kind: string } }) => {
       if (m.heapBytes && m.heapBytes > this.peakThreadHeapBytes) this.peakThreadHeapBytes = m.heapBytes;
+      if (typeof m.tid === 'number') this.osThreadIds.add(m.tid);
       const p = this.pending.get(m.id);
       if (!p) return;
       if (m.progress) return p.onProgress(m.progress);
